@@ -1,0 +1,91 @@
+import { CovshimError } from "./errors.js";
+
+/**
+ * Entry point. Commands are imported only when chosen, so `covshim status`
+ * and `covshim hook` do not load what `enable` or `report` need.
+ */
+async function main(argv: string[]): Promise<void> {
+  const { Command, CommanderError } = await import("commander");
+  const program = new Command("covshim")
+    .description("Turn coverage.py measurement of every Python process of an install on and off safely")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `covshim: ${s}` : s) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("enable [target]")
+    .description("turn measurement on for an install ($GPHOME, else $VIRTUAL_ENV, when no TARGET)")
+    .option("--rcfile <file>", "use this coveragerc instead of a generated one (checked first)")
+    .option("--source <pkgs>", "comma-separated packages or directories to measure")
+    .option("--omit <globs>", "comma-separated file patterns to leave out")
+    .option("--branch", "measure branch coverage")
+    .option("--core <core>", "auto|ctrace|sysmon|pytrace")
+    .option("--scope <scope>", "shell (processes that inherit the variable) or install (every process)")
+    .option("--for <duration>", "install scope: turn itself off after this long (default 8h)")
+    .option("--append", "add to the data already collected instead of moving it aside")
+    .option("--name <name>", "a short name for the install (prompt, reports)")
+    .option("--python <exe>", "interpreter of a dir or gpdb install")
+    .action(async (target, o) => (await import("./commands/enable.js")).enableCommand(target, o));
+
+  program
+    .command("off [target]")
+    .description("remove every shim and restore every file (no TARGET: all installs)")
+    .option("--purge", "also delete the collected data")
+    .action(async (target, o) => (await import("./commands/off.js")).offCommand(target, o));
+
+  program
+    .command("status")
+    .description("what is on, where the data is")
+    .option("--json", "machine-readable")
+    .option("--check", "exit 1 when anything is on")
+    .action(async (o) => (await import("./commands/status.js")).statusCommand(o));
+
+  program
+    .command("env")
+    .description("export/unset lines for the current state, for scripts and CI")
+    .option("--shell <shell>", "bash|zsh|fish")
+    .action(async (o) => (await import("./commands/env.js")).envCommand(o));
+
+  program
+    .command("hook <shell>")
+    .description("shell integration: eval \"$(covshim hook bash)\"")
+    .action(async (shell) => (await import("./commands/hook.js")).hookCommand(shell));
+
+  program
+    .command("doctor [target]")
+    .description("what would stop measurement, and the fix")
+    .option("--python <exe>", "interpreter of a dir or gpdb install")
+    .action(async (target, o) => (await import("./commands/doctor.js")).doctorCommand(target, o));
+
+  program
+    .command("demo")
+    .description("a throwaway install with a multi-process app: enable, run, report, off")
+    .option("--python <exe>", "interpreter with coverage to use")
+    .option("--keep", "keep the throwaway directory")
+    .action(async (o) => (await import("./commands/demo.js")).demoCommand(o));
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return;
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof CovshimError) {
+    process.stderr.write(`covshim: ${e.message}\n`);
+    if (process.env.COVSHIM_DEBUG === "1") process.stderr.write(`${e.stack}\n`);
+    process.exitCode = e.exitCode;
+    return;
+  }
+  const err = e as Error;
+  if (process.env.COVSHIM_DEBUG === "1") process.stderr.write(`${err.stack}\n`);
+  process.stderr.write(`covshim: ${err.message?.split("\n")[0] ?? String(e)} (COVSHIM_DEBUG=1 shows details)\n`);
+  process.exitCode = 1;
+});

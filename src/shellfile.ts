@@ -1,0 +1,47 @@
+import { CovshimError } from "./errors.js";
+import { type Dirs, shellFile } from "./paths.js";
+import type { InstallRecord, State } from "./state.js";
+
+export interface ShellView {
+  rcfile: string;
+  prompt: string;
+  since: number;
+  warnAfter: number;
+  warnEvery: number;
+  installNote: string;
+}
+
+export const activeShellInstall = (s: State): InstallRecord | undefined =>
+  Object.values(s.installs).find((i) => i.enabled && i.scope === "shell");
+
+export const promptText = (template: string, name: string) => template.replace(/\{name\}/g, name);
+
+/**
+ * The file the hooks read with `read` at every prompt, one value a line:
+ * format tag, rcfile (empty: nothing on), prompt text, since (epoch s),
+ * warnAfter (s), warnEvery (s), a note on install-scope installs.
+ */
+export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }, now = Date.now()): string {
+  const a = activeShellInstall(s);
+  const notes = Object.values(s.installs)
+    .filter((i) => i.enabled && i.scope === "install")
+    .map((i) => (i.expires && Date.parse(i.expires) <= now ? `${i.name} expired; run 'covshim off'` : `${i.name} on for every process`));
+  const lines = [
+    "covshim-shell 1",
+    a ? a.rcfile : "",
+    a ? promptText(cfg.prompt, a.name) : "",
+    a && a.since ? String(Math.floor(Date.parse(a.since) / 1000)) : "0",
+    String(cfg.warnAfter),
+    String(cfg.warnEvery),
+    notes.join("; "),
+  ];
+  for (const l of lines) {
+    if (/[\n\r]/.test(l)) throw new CovshimError("a path or name with a newline cannot be handed to the shell hooks");
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function writeShellFile(d: Dirs, s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }): Promise<void> {
+  const { default: writeFileAtomic } = await import("write-file-atomic");
+  await writeFileAtomic(shellFile(d), renderShellFile(s, cfg), { mode: 0o600 });
+}

@@ -1,0 +1,181 @@
+import {
+  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync,
+  renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import shimTemplate from "../templates/shim.py?raw";
+import type { ShimRecord } from "./state.js";
+
+export const BEGIN = "# >>> covshim >>> managed by covshim; `covshim off` removes this block";
+export const END = "# <<< covshim <<<";
+export const PTH_NAME = "a0_covshim.pth";
+const TMP_SUFFIX = ".covshim-tmp";
+
+/** Python literal for a string: JSON's escapes are valid Python escapes. */
+const pyStr = (s: string) => JSON.stringify(s);
+
+export function renderShimCode(rcfile: string, expiresEpoch: number): string {
+  return shimTemplate.replace("__EXPIRES__", String(Math.floor(expiresEpoch))).replace("__RCFILE__", pyStr(rcfile));
+}
+
+/** A .pth runs lines that start with `import`; the shim goes in as one exec. */
+export const renderPth = (code: string) => `import sys; exec(${pyStr(code)})\n`;
+
+export const renderBlock = (code: string) => `${BEGIN}\n${code.trimEnd()}\n${END}\n`;
+
+/** Removes covshim's marked block; null when there is none. */
+export function stripBlock(text: string): string | null {
+  const start = text.indexOf(BEGIN);
+  if (start < 0) return null;
+  const endAt = text.indexOf(END, start);
+  if (endAt < 0) return null;
+  let stop = endAt + END.length;
+  if (text[stop] === "\n") stop++;
+  let begin = start;
+  // The block was appended after a separating newline that covshim added.
+  if (text.slice(0, begin).endsWith("\n\n") && stop === text.length) begin--;
+  return text.slice(0, begin) + text.slice(stop);
+}
+
+function fsyncWrite(path: string, data: string | Buffer, mode: number): void {
+  const fd = openSync(path, "w", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Write next to the file, then rename: a reader sees the old or the new file, never half. */
+export function atomicWrite(path: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = path + TMP_SUFFIX;
+  fsyncWrite(tmp, data, mode);
+  renameSync(tmp, path);
+}
+
+function copyKeep(src: string, dst: string): void {
+  mkdirSync(dirname(dst), { recursive: true, mode: 0o700 });
+  copyFileSync(src, dst);
+  const fd = openSync(dst, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const pycDir = (shimPath: string) => join(dirname(shimPath), "__pycache__");
+const pycsOf = (shimPath: string) => {
+  const dir = pycDir(shimPath);
+  try {
+    return readdirSync(dir).filter((n) => n.startsWith("sitecustomize.") && n.endsWith(".pyc")).map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Saves what a shim will replace, before anything in the install changes.
+ * The returned record is all `removeShim` needs, also after a crash.
+ */
+export function planShim(type: "pth" | "block", path: string, backupDir: string): ShimRecord {
+  let backup: string | null = null;
+  let mtimeMs: number | null = null;
+  if (existsSync(path)) {
+    backup = join(backupDir, type === "pth" ? "original.pth" : "sitecustomize.py");
+    copyKeep(path, backup);
+    mtimeMs = statSync(path).mtimeMs;
+  }
+  const pycs = type === "block"
+    ? pycsOf(path).map((p, i) => {
+        const b = join(backupDir, `pyc-${i}`);
+        copyKeep(p, b);
+        return { path: p, backup: b, mtimeMs: statSync(p).mtimeMs };
+      })
+    : [];
+  return { type, path, backup, mtimeMs, pycs, pycacheExisted: existsSync(pycDir(path)) };
+}
+
+export function writeShim(rec: ShimRecord, code: string): void {
+  if (rec.type === "pth") {
+    atomicWrite(rec.path, renderPth(code));
+    return;
+  }
+  const original = rec.backup ? readFileSync(rec.backup, "utf8") : "";
+  const sep = original === "" || original.endsWith("\n\n") ? "" : original.endsWith("\n") ? "\n" : "\n\n";
+  const mode = rec.backup ? statSync(rec.backup).mode & 0o777 : 0o644;
+  atomicWrite(rec.path, original + sep + renderBlock(code), mode);
+}
+
+export interface RemoveResult {
+  changed: boolean;
+  note?: string;
+}
+
+/** Puts back what `planShim` saved: byte for byte when the user has not edited the file since. */
+export function removeShim(rec: ShimRecord): RemoveResult {
+  let changed = false;
+  let note: string | undefined;
+  const tmp = rec.path + TMP_SUFFIX;
+  if (existsSync(tmp)) {
+    unlinkSync(tmp);
+    changed = true;
+  }
+  const restoreOriginal = () => {
+    atomicWrite(rec.path, readFileSync(rec.backup!), statSync(rec.backup!).mode & 0o777);
+    if (rec.mtimeMs !== null) utimesSync(rec.path, new Date(), new Date(rec.mtimeMs));
+  };
+  if (rec.type === "pth") {
+    if (existsSync(rec.path)) {
+      const current = readFileSync(rec.path, "utf8");
+      if (current.includes("covshim")) {
+        if (rec.backup && existsSync(rec.backup)) restoreOriginal();
+        else unlinkSync(rec.path);
+        changed = true;
+      }
+    }
+  } else if (existsSync(rec.path)) {
+    const current = readFileSync(rec.path, "utf8");
+    const stripped = stripBlock(current);
+    if (stripped !== null) {
+      const original = rec.backup && existsSync(rec.backup) ? readFileSync(rec.backup, "utf8") : "";
+      if (stripped === original) {
+        if (rec.backup && existsSync(rec.backup)) restoreOriginal();
+        else unlinkSync(rec.path);
+      } else {
+        // Edited since enable: keep the user's edits, take out only our block.
+        atomicWrite(rec.path, stripped, statSync(rec.path).mode & 0o777);
+        note = `${rec.path} was edited while covshim was on; removed covshim's block and kept the edits`;
+      }
+      changed = true;
+    }
+    if (changed) restorePycs(rec);
+  }
+  return { changed, note };
+}
+
+function restorePycs(rec: ShimRecord): void {
+  const saved = new Map(rec.pycs.map((p) => [p.path, p]));
+  for (const p of pycsOf(rec.path)) {
+    if (!saved.has(p)) unlinkSync(p);
+  }
+  for (const p of rec.pycs) {
+    if (p.backup && existsSync(p.backup)) {
+      atomicWrite(p.path, readFileSync(p.backup), statSync(p.backup).mode & 0o777);
+      if (p.mtimeMs) utimesSync(p.path, new Date(), new Date(p.mtimeMs));
+    }
+  }
+  const dir = pycDir(rec.path);
+  if (!rec.pycacheExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+}
+
+/** True when the file holds a covshim shim (used by status, doctor and off). */
+export function hasShim(rec: Pick<ShimRecord, "type" | "path">): boolean {
+  try {
+    const text = readFileSync(rec.path, "utf8");
+    return rec.type === "pth" ? text.includes("covshim") : text.includes(BEGIN);
+  } catch {
+    return false;
+  }
+}

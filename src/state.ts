@@ -1,0 +1,146 @@
+import { mkdirSync, readFileSync, appendFileSync, existsSync, chmodSync } from "node:fs";
+import * as v from "valibot";
+import { CovshimError } from "./errors.js";
+import { type Dirs, stateFile, touchedFile } from "./paths.js";
+
+export const KINDS = ["gpdb", "venv", "python", "dir"] as const;
+export type Kind = (typeof KINDS)[number];
+export const CORES = ["auto", "ctrace", "sysmon", "pytrace"] as const;
+export type Core = (typeof CORES)[number];
+
+const ShimSchema = v.object({
+  type: v.picklist(["pth", "block"]),
+  path: v.string(),
+  /** The file as it was before covshim touched it; null: it did not exist. */
+  backup: v.nullable(v.string()),
+  /** mtime (ms) of the original, restored with it so cached .pyc stay valid. */
+  mtimeMs: v.nullable(v.number()),
+  /** __pycache__ files of the shim module: original copies, or null if new. */
+  pycs: v.array(v.object({ path: v.string(), backup: v.nullable(v.string()), mtimeMs: v.nullable(v.number()) })),
+  pycacheExisted: v.boolean(),
+});
+export type ShimRecord = v.InferOutput<typeof ShimSchema>;
+
+const InstallSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  path: v.string(),
+  kind: v.picklist(KINDS),
+  enabled: v.boolean(),
+  scope: v.picklist(["shell", "install"]),
+  since: v.nullable(v.string()),
+  expires: v.nullable(v.string()),
+  rcfile: v.string(),
+  dataDir: v.string(),
+  shim: v.nullable(ShimSchema),
+  python: v.string(),
+  pythonVersion: v.string(),
+  coverageVersion: v.nullable(v.string()),
+  core: v.string(),
+});
+export type InstallRecord = v.InferOutput<typeof InstallSchema>;
+
+const StateSchema = v.object({
+  version: v.literal(1),
+  installs: v.record(v.string(), InstallSchema),
+});
+export type State = v.InferOutput<typeof StateSchema>;
+
+export const emptyState = (): State => ({ version: 1, installs: {} });
+
+export class DamagedStateError extends CovshimError {}
+
+/** Reads and validates the state; a missing file is an empty state. */
+export function readState(d: Dirs): State {
+  const file = stateFile(d);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+    throw new DamagedStateError(`cannot read state file ${file}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new DamagedStateError(`state file ${file} is damaged (not JSON); run 'covshim off' to reset, it finds covshim's changes without it`);
+  }
+  if (data && typeof data === "object" && typeof (data as { version?: unknown }).version === "number" && (data as { version: number }).version > 1) {
+    throw new DamagedStateError(`state file ${file} was written by a newer covshim (format ${(data as { version: number }).version}); upgrade covshim`);
+  }
+  const r = v.safeParse(StateSchema, data);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const where = issue?.path?.map((p) => String(p.key)).join(".") ?? "";
+    throw new DamagedStateError(`state file ${file} is damaged (${where ? where + ": " : ""}${issue?.message}); run 'covshim off' to reset`);
+  }
+  return r.output;
+}
+
+export function ensureDirs(d: Dirs): void {
+  for (const p of [d.state, d.data, d.config]) {
+    mkdirSync(p, { recursive: true, mode: 0o700 });
+  }
+}
+
+export async function writeState(d: Dirs, s: State): Promise<void> {
+  ensureDirs(d);
+  const { default: writeFileAtomic } = await import("write-file-atomic");
+  await writeFileAtomic(stateFile(d), JSON.stringify(s, null, 2) + "\n", { mode: 0o600 });
+}
+
+/** Runs fn while holding the state lock, so concurrent covshims serialise. */
+export async function withLock<T>(d: Dirs, fn: () => Promise<T>): Promise<T> {
+  ensureDirs(d);
+  const mod = await import("proper-lockfile");
+  const lockfile = (mod as unknown as { default?: typeof mod }).default ?? mod;
+  const release = await lockfile.lock(stateFile(d), {
+    realpath: false,
+    stale: 15000,
+    retries: { retries: 60, minTimeout: 50, maxTimeout: 250 },
+  });
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Append-only record of every place covshim has written a shim. It survives a
+ * damaged state.json, so `off` can still find and undo its changes.
+ */
+export interface Touched {
+  id: string;
+  path: string;
+  shim: ShimRecord;
+}
+
+export function recordTouched(d: Dirs, t: Touched): void {
+  ensureDirs(d);
+  const file = touchedFile(d);
+  const fresh = !existsSync(file);
+  appendFileSync(file, JSON.stringify(t) + "\n", { mode: 0o600 });
+  if (fresh) chmodSync(file, 0o600);
+}
+
+export function readTouched(d: Dirs): Touched[] {
+  let text = "";
+  try {
+    text = readFileSync(touchedFile(d), "utf8");
+  } catch {
+    return [];
+  }
+  const out: Touched[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const t = JSON.parse(line) as Touched;
+      if (t && typeof t.path === "string" && t.shim && typeof t.shim.path === "string") out.push(t);
+    } catch {
+      // A torn last line after a crash is expected; the others still count.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+# covshim probe: run once by `covshim enable`/`doctor` with the install's own
+# interpreter. Prints one JSON object. Python 2.7 to 3.x, standard library only.
+import json
+import os
+import sys
+
+out = {}
+out["executable"] = os.path.realpath(sys.executable)
+out["version"] = "%d.%d.%d" % tuple(sys.version_info[:3])
+# Run as `python -c`: drop the "" that -c puts first, it is not the install's.
+out["sysPath"] = [p for p in (sys.path[1:] if sys.argv[0] == "-c" else sys.path)]
+out["prefix"] = sys.prefix
+out["basePrefix"] = getattr(sys, "base_prefix", getattr(sys, "real_prefix", sys.prefix))
+out["flags"] = {"noSite": bool(sys.flags.no_site), "ignoreEnvironment": bool(sys.flags.ignore_environment)}
+try:
+    import sysconfig
+    out["purelib"] = sysconfig.get_paths()["purelib"]
+except Exception:
+    from distutils.sysconfig import get_python_lib
+    out["purelib"] = get_python_lib()
+try:
+    import site
+    out["siteDirs"] = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else [out["purelib"]]
+except Exception:
+    out["siteDirs"] = [out["purelib"]]
+out["hasSysMonitoring"] = hasattr(sys, "monitoring")
+
+cov = {"importable": False}
+try:
+    import coverage
+    cov["importable"] = True
+    cov["version"] = coverage.__version__
+    cov["file"] = os.path.dirname(os.path.abspath(coverage.__file__))
+    try:
+        import coverage.tracer  # noqa: F401
+        cov["ctrace"] = True
+    except Exception:
+        cov["ctrace"] = False
+    try:
+        from coverage.config import CoverageConfig
+        c = CoverageConfig()
+        cov["hasCoreSetting"] = hasattr(c, "core")
+        cov["hasPatchSetting"] = hasattr(c, "patch")
+    except Exception:
+        cov["hasCoreSetting"] = False
+        cov["hasPatchSetting"] = False
+except Exception as e:
+    cov["error"] = "%s: %s" % (type(e).__name__, e)
+out["coverage"] = cov
+
+# Python imports only the first sitecustomize on sys.path; report every one in order.
+found = []
+for entry in out["sysPath"]:
+    d = entry or os.getcwd()
+    for name in ("sitecustomize.py", "sitecustomize.pyc", "sitecustomize/__init__.py"):
+        f = os.path.join(d, name)
+        if os.path.isfile(f):
+            found.append(os.path.realpath(f))
+            break
+out["sitecustomizes"] = found
+loaded = sys.modules.get("sitecustomize")
+out["loadedSitecustomize"] = os.path.realpath(loaded.__file__) if loaded is not None and getattr(loaded, "__file__", None) else None
+
+pths = []
+for d in out["siteDirs"] + [out["purelib"]]:
+    try:
+        for n in os.listdir(d):
+            if n.endswith(".pth") and (n == "a1_coverage.pth" or "pytest-cov" in n or n == "init_cov_core.pth"):
+                pths.append(os.path.join(d, n))
+    except Exception:
+        pass
+out["coveragePths"] = sorted(set(pths))
+
+target = sys.argv[1] if len(sys.argv) > 1 else None
+if target:
+    out["targetWritable"] = os.access(target, os.W_OK)
+    out["targetOnPath"] = os.path.realpath(target) in [os.path.realpath(p or os.getcwd()) for p in out["sysPath"]]
+sys.stdout.write(json.dumps(out))
