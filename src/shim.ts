@@ -97,15 +97,27 @@ export function planShim(type: "pth" | "block", path: string, backupDir: string)
   return { type, path, backup, mtimeMs, pycs, pycacheExisted: existsSync(pycDir(path)) };
 }
 
+/** The block goes at the end, after a blank line, so a `from __future__` import stays first. */
+const withBlock = (original: string, block: string) =>
+  original + (original === "" || original.endsWith("\n\n") ? "" : original.endsWith("\n") ? "\n" : "\n\n") + block;
+
+/** The marked block as it stands in a file, markers included. */
+function blockIn(text: string): string | null {
+  const start = text.indexOf(BEGIN);
+  const endAt = start < 0 ? -1 : text.indexOf(END, start);
+  if (endAt < 0) return null;
+  const stop = endAt + END.length + (text[endAt + END.length] === "\n" ? 1 : 0);
+  return text.slice(start, stop);
+}
+
 export function writeShim(rec: ShimRecord, code: string): void {
   if (rec.type === "pth") {
     atomicWrite(rec.path, renderPth(code));
     return;
   }
   const original = rec.backup ? readFileSync(rec.backup, "utf8") : "";
-  const sep = original === "" || original.endsWith("\n\n") ? "" : original.endsWith("\n") ? "\n" : "\n\n";
   const mode = rec.backup ? statSync(rec.backup).mode & 0o777 : 0o644;
-  atomicWrite(rec.path, original + sep + renderBlock(code), mode);
+  atomicWrite(rec.path, withBlock(original, renderBlock(code)), mode);
 }
 
 export interface RemoveResult {
@@ -138,9 +150,10 @@ export function removeShim(rec: ShimRecord): RemoveResult {
   } else if (existsSync(rec.path)) {
     const current = readFileSync(rec.path, "utf8");
     const stripped = stripBlock(current);
-    if (stripped !== null) {
+    const block = blockIn(current);
+    if (stripped !== null && block !== null) {
       const original = rec.backup && existsSync(rec.backup) ? readFileSync(rec.backup, "utf8") : "";
-      if (stripped === original) {
+      if (current === withBlock(original, block)) {
         if (rec.backup && existsSync(rec.backup)) restoreOriginal();
         else unlinkSync(rec.path);
       } else {

@@ -16,10 +16,10 @@ export interface Blocker {
 export function blockers(t: Target, p: Probe): Blocker[] {
   const out: Blocker[] = [];
   if (!p.coverage.importable) {
-    const debian = p.executable.startsWith("/usr/bin/");
+    const debian = t.python.startsWith("/usr/bin/");
     out.push({
-      problem: `coverage is not importable by ${p.executable} (${p.coverage.error ?? "missing"})`,
-      fix: debian ? "apt-get install python3-coverage" : `${p.executable} -m pip install coverage`,
+      problem: `coverage is not importable by ${t.python} (${p.coverage.error ?? "missing"})`,
+      fix: debian ? "apt-get install python3-coverage" : `${t.python} -m pip install coverage`,
     });
   }
   const dir = shimDirOf(t, p);

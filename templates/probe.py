@@ -5,7 +5,7 @@ import os
 import sys
 
 out = {}
-out["executable"] = os.path.realpath(sys.executable)
+out["executable"] = os.path.abspath(sys.executable)
 out["version"] = "%d.%d.%d" % tuple(sys.version_info[:3])
 # Run as `python -c`: drop the "" that -c puts first, it is not the install's.
 out["sysPath"] = [p for p in (sys.path[1:] if sys.argv[0] == "-c" else sys.path)]

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, parseDuration } from "../src/duration.js";
+
+describe("durations", () => {
+  it("parses units and sums", () => {
+    expect(parseDuration("90s")).toBe(90);
+    expect(parseDuration("8h")).toBe(28800);
+    expect(parseDuration("1h30m")).toBe(5400);
+    expect(parseDuration("2d")).toBe(172800);
+  });
+  it("rejects what is not a duration", () => {
+    for (const bad of ["banana", "10", "", "-1h", "0s", "1h 2m"]) expect(() => parseDuration(bad), bad).toThrow(/invalid duration/);
+  });
+  it("formats", () => {
+    expect(formatDuration(5400)).toBe("1h30m");
+    expect(formatDuration(45)).toBe("45s");
+  });
+});
