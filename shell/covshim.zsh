@@ -70,10 +70,6 @@ __covshim_install() {
   if (( ! ${precmd_functions[(I)__covshim_sync]} )); then
     precmd_functions=(__covshim_sync $precmd_functions)
   fi
-  if [[ ${COVSHIM_PS1-} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
-    setopt prompt_subst
-    PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
-  fi
   __covshim_sync
   [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
   local note='' i
@@ -84,3 +80,8 @@ __covshim_install() {
   return 0
 }
 __covshim_install
+# Outside the function: emulate -L would undo prompt_subst on return.
+if [[ ${COVSHIM_PS1-} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+  setopt prompt_subst
+  PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
+fi

@@ -7,7 +7,8 @@ import { CACHE, CLI, PY311, pyenvPython } from "./tools.js";
 
 const temps: string[] = [];
 afterEach(() => {
-  while (temps.length) rmSync(temps.pop()!, { recursive: true, force: true });
+  // A killed shell may still be writing as it exits: retry.
+  while (temps.length) rmSync(temps.pop()!, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 export function tempDir(prefix = "covshim-test-"): string {
