@@ -5,6 +5,13 @@ import { CovshimError } from "./errors.js";
  * and `covshim hook` do not load what `enable` or `report` need.
  */
 async function main(argv: string[]): Promise<void> {
+  // `run [TARGET] -- CMD ...`: everything after the first `--` is the command,
+  // so `covshim run -- python x.py` is not read as TARGET=python.
+  let runCmd: string[] | undefined;
+  if (argv[0] === "run" && argv.includes("--")) {
+    runCmd = argv.slice(argv.indexOf("--") + 1);
+    argv = argv.slice(0, argv.indexOf("--"));
+  }
   const { Command, CommanderError } = await import("commander");
   const program = new Command("covshim")
     .description("Turn coverage.py measurement of every Python process of an install on and off safely")
@@ -59,6 +66,29 @@ async function main(argv: string[]): Promise<void> {
     .action(async (target, o) => (await import("./commands/doctor.js")).doctorCommand(target, o));
 
   program
+    .command("report [target]")
+    .description("combine the data (runs add up until a new enable moves them aside), print the report")
+    .option("--html <dir>", "write an HTML report")
+    .option("--json <file>", "write coverage's JSON report")
+    .option("--fail-under <n>", "exit 1 when the total is below N percent")
+    .option("--save <name>", "keep this report for 'covshim diff'")
+    .action(async (target, o) => (await import("./commands/report.js")).reportCommand(target, o));
+
+  program
+    .command("diff <base> [head]")
+    .description("per-file change between two saved reports (HEAD: the current data)")
+    .option("--json", "machine-readable")
+    .option("--in <target>", "the install, when several have a report of that name")
+    .action(async (base, head, o) => (await import("./commands/diff.js")).diffCommand(base, head, o));
+
+  program
+    .command("run [target]")
+    .description("measure one command, then restore: covshim run [TARGET] -- CMD ...")
+    .option("--append", "add to the data already collected")
+    .option("--python <exe>", "interpreter of a dir or gpdb install")
+    .action(async (target, o) => (await import("./commands/run.js")).runCommand(target, runCmd ?? [], o));
+
+  program
     .command("demo")
     .description("a throwaway install with a multi-process app: enable, run, report, off")
     .option("--python <exe>", "interpreter with coverage to use")
@@ -76,6 +106,12 @@ async function main(argv: string[]): Promise<void> {
     throw e;
   }
 }
+
+// `covshim status | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof CovshimError) {

@@ -27,7 +27,8 @@ const InstallSchema = v.object({
   path: v.string(),
   kind: v.picklist(KINDS),
   enabled: v.boolean(),
-  scope: v.picklist(["shell", "install"]),
+  /** "run": on for one `covshim run` command only; the shell hooks ignore it. */
+  scope: v.picklist(["shell", "install", "run"]),
   since: v.nullable(v.string()),
   expires: v.nullable(v.string()),
   rcfile: v.string(),

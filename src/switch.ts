@@ -69,7 +69,7 @@ export interface ActivateArgs {
   target: Target;
   probe: Probe;
   name?: string;
-  scope: "shell" | "install";
+  scope: "shell" | "install" | "run";
   ttlSeconds: number;
   rcText?: string;
   userRcfile?: string;

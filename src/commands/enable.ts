@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { loadConfig } from "../config.js";
-import { parseDuration, formatDuration } from "../duration.js";
+import { parseDuration } from "../duration.js";
 import { CovshimError, usageError } from "../errors.js";
 import { installId, resolveTarget } from "../install.js";
 import { dirs, installDir } from "../paths.js";
@@ -9,7 +9,9 @@ import { probe } from "../probe.js";
 import { chooseCore, renderRc } from "../rcfile.js";
 import { checkRcfile } from "../rccheck.js";
 import { moveAside } from "../datadir.js";
-import { CORES, type Core, readState, withLock } from "../state.js";
+import { CORES, type Core, type State, readState, withLock } from "../state.js";
+import type { Dirs } from "../paths.js";
+import type { Config } from "../config.js";
 import { activate, blockers, deactivate } from "../switch.js";
 import { writeShellFile } from "../shellfile.js";
 import { say, warn } from "../output.js";
@@ -32,13 +34,29 @@ const list = (s: string | undefined) => (s ?? "").split(",").map((x) => x.trim()
 export async function enableCommand(target: string | undefined, o: EnableOptions): Promise<void> {
   const scope = o.scope ?? "shell";
   if (scope !== "shell" && scope !== "install") throw usageError(`invalid --scope '${scope}': use shell or install`);
-  if (o.core !== undefined && !(CORES as readonly string[]).includes(o.core)) throw usageError(`invalid --core '${o.core}': use ${CORES.join(", ")}`);
   if (o.for !== undefined && scope !== "install") throw usageError("--for applies to --scope install (shell scope lasts until off)");
-  if (o.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.name)) throw usageError(`invalid --name '${o.name}': letters, digits, . _ - (up to 64)`);
-  const ttlFromFlag = o.for !== undefined ? parseDuration(o.for, "--for") : undefined;
   const d = dirs();
   const cfg = await loadConfig(d);
-  const ttl = ttlFromFlag ?? cfg.ttl;
+  await withLock(d, async () => {
+    const state = readState(d);
+    const { rec, turnedOff, probe: p } = await turnOn(d, state, cfg, target, o, scope);
+    for (const c of p.coveragePths) say(`note: ${c} also starts coverage when the variable is set; the shim and it agree`);
+    await writeShellFile(d, state, cfg);
+    for (const n of turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
+    say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`);
+    if (scope === "install") say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
+    else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
+  });
+}
+
+/**
+ * Checks everything, then turns an install on. Shared by `enable` and `run`
+ * (scope "run": on for one command, ignored by the shell hooks).
+ */
+export async function turnOn(d: Dirs, state: State, cfg: Config, target: string | undefined, o: EnableOptions, scope: "shell" | "install" | "run") {
+  if (o.core !== undefined && !(CORES as readonly string[]).includes(o.core)) throw usageError(`invalid --core '${o.core}': use ${CORES.join(", ")}`);
+  if (o.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.name)) throw usageError(`invalid --name '${o.name}': letters, digits, . _ - (up to 64)`);
+  const ttl = o.for !== undefined ? parseDuration(o.for, "--for") : cfg.ttl;
   const core = (o.core ?? cfg.core) as Core;
   const branch = o.branch ?? cfg.branch;
   const source = o.source !== undefined ? list(o.source) : cfg.source;
@@ -46,57 +64,47 @@ export async function enableCommand(target: string | undefined, o: EnableOptions
   const userRc = o.rcfile !== undefined ? resolve(o.rcfile) : undefined;
   if (userRc && !existsSync(userRc)) throw new CovshimError(`--rcfile not found: ${o.rcfile}`);
 
-  await withLock(d, async () => {
-    const state = readState(d);
-    const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-    const p = await probe(t.python, { pythonPath: t.pythonPath, target: t.shimDir });
-    const found = blockers(t, p);
-    if (found.length) {
-      const b = found[0]!;
-      throw new CovshimError(`${b.problem}; fix: ${b.fix}${found.length > 1 ? ` (and ${found.length - 1} more: covshim doctor ${t.path})` : ""}`);
-    }
-    const id = installId(t.path);
-    const dataDir = cfg.dataDir ? join(resolve(cfg.dataDir), id) : join(installDir(d, id), "data");
-    let rcText: string | undefined;
-    let coreName: string;
-    let userDataDir: string | undefined;
-    if (userRc) {
-      const checked = await checkRcfile(t.python, userRc);
-      coreName = "from rcfile";
-      userDataDir = checked.dataDir;
-      if (checked.note) warn(checked.note);
-    } else {
-      const choice = chooseCore(p, core, branch);
-      if (choice.warning) warn(choice.warning);
-      coreName = choice.core;
-      rcText = renderRc(p, { dataDir, source, omit, branch }, choice);
-    }
-    for (const n of t.notes) say(`note: ${n}`);
+  const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
+  const p = await probe(t.python, { pythonPath: t.pythonPath, target: t.shimDir });
+  const found = blockers(t, p);
+  if (found.length) {
+    const b = found[0]!;
+    throw new CovshimError(`${b.problem}; fix: ${b.fix}${found.length > 1 ? ` (and ${found.length - 1} more: covshim doctor ${t.path})` : ""}`);
+  }
+  const id = installId(t.path);
+  const dataDir = cfg.dataDir ? join(resolve(cfg.dataDir), id) : join(installDir(d, id), "data");
+  let rcText: string | undefined;
+  let coreName: string;
+  let userDataDir: string | undefined;
+  if (userRc) {
+    const checked = await checkRcfile(t.python, userRc);
+    coreName = "from rcfile";
+    userDataDir = checked.dataDir;
+    if (checked.note) warn(checked.note);
+  } else {
+    const choice = chooseCore(p, core, branch);
+    if (choice.warning) warn(choice.warning);
+    coreName = choice.core;
+    rcText = renderRc(p, { dataDir, source, omit, branch }, choice);
+  }
+  for (const n of t.notes) say(`note: ${n}`);
 
-    const turnedOff: string[] = [];
-    for (const other of Object.values(state.installs)) {
-      if (other.id === id && other.enabled) deactivate(other);
-      else if (other.enabled && scope === "shell" && other.scope === "shell") {
-        deactivate(other).forEach((n) => warn(n));
-        turnedOff.push(other.name);
-      }
+  const turnedOff: string[] = [];
+  for (const other of Object.values(state.installs)) {
+    if (other.id === id && other.enabled) deactivate(other);
+    else if (other.enabled && scope === "shell" && other.scope === "shell") {
+      deactivate(other).forEach((n) => warn(n));
+      turnedOff.push(other.name);
     }
-    const effectiveData = userDataDir ?? dataDir;
-    if (!o.append) {
-      const moved = moveAside(effectiveData);
-      if (moved) say(`the previous run's data files were moved aside to ${moved} (use --append to add to them)`);
-    }
-    const rec = await activate({
-      d, state, target: t, probe: p, name: o.name, scope, ttlSeconds: ttl,
-      rcText, userRcfile: userRc, dataDir: effectiveData, core: coreName,
-    });
-    await writeShellFile(d, state, cfg);
-    for (const n of turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
-    for (const c of p.coveragePths) say(`note: ${c} also starts coverage when the variable is set; the shim and it agree`);
-    say(
-      `measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`,
-    );
-    if (scope === "install") say(`every process of this install is measured for ${formatDuration(ttl)} (until ${rec.expires}), or until 'covshim off'`);
-    else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
+  }
+  const effectiveData = userDataDir ?? dataDir;
+  if (!o.append) {
+    const moved = moveAside(effectiveData);
+    if (moved) say(`the previous run's data files were moved aside to ${moved} (use --append to add to them)`);
+  }
+  const rec = await activate({
+    d, state, target: t, probe: p, name: o.name, scope, ttlSeconds: ttl,
+    rcText, userRcfile: userRc, dataDir: effectiveData, core: coreName,
   });
+  return { rec, target: t, turnedOff, probe: p };
 }

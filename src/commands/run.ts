@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { constants } from "node:os";
+import { CovshimError, usageError } from "../errors.js";
+import { dirs } from "../paths.js";
+import { loadConfig } from "../config.js";
+import { readState, withLock, writeState, type InstallRecord } from "../state.js";
+import { deactivate } from "../switch.js";
+import { combine, hasData, textReport } from "../report.js";
+import { turnOn, type EnableOptions } from "./enable.js";
+import { out, say, warn } from "../output.js";
+
+/**
+ * `covshim run [TARGET] -- CMD...`: on for that command alone (only the child
+ * gets the variable), everything restored afterwards, also on Ctrl-C,
+ * SIGTERM or failure; a short report; the command's exit code.
+ */
+export async function runCommand(target: string | undefined, cmd: string[], o: EnableOptions): Promise<void> {
+  if (!cmd.length) throw usageError("nothing to run: covshim run [TARGET] -- CMD ...");
+  const d = dirs();
+  const cfg = await loadConfig(d);
+  let rec!: InstallRecord;
+  let temporary = false;
+  let pythonPath: string[] = [];
+  await withLock(d, async () => {
+    const state = readState(d);
+    const already = Object.values(state.installs).find((i) => i.enabled && (target === undefined || i.name === target || i.path === target));
+    if (already && target === undefined) {
+      rec = already;
+      return;
+    }
+    const r = await turnOn(d, state, cfg, target, o, "run");
+    if (r.rec.scope === "run") temporary = true;
+    rec = r.rec;
+    pythonPath = r.target.pythonPath;
+  });
+
+  const restore = async () => {
+    if (!temporary) return;
+    temporary = false;
+    await withLock(d, async () => {
+      const state = readState(d);
+      const cur = state.installs[rec.id];
+      if (cur && cur.scope === "run") {
+        deactivate(cur).forEach((n) => warn(n));
+        await writeState(d, state);
+      }
+    });
+  };
+
+  const env: NodeJS.ProcessEnv = { ...process.env, COVERAGE_PROCESS_START: rec.rcfile };
+  delete env.COVSHIM_DISABLE;
+  if (pythonPath.length) {
+    const cur = (env.PYTHONPATH ?? "").split(":").filter(Boolean);
+    env.PYTHONPATH = [...pythonPath.filter((p) => !cur.includes(p)), ...cur].join(":");
+  }
+  let code: number;
+  try {
+    code = await new Promise<number>((resolveExit, reject) => {
+      const child = spawn(cmd[0]!, cmd.slice(1), { stdio: "inherit", env });
+      // Ctrl-C reaches the child from the terminal itself; covshim waits for it.
+      const onInt = () => {};
+      const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+      const onTerm = forward("SIGTERM");
+      const onHup = forward("SIGHUP");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      process.on("SIGHUP", onHup);
+      const cleanup = () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+        process.off("SIGHUP", onHup);
+      };
+      child.on("error", (e) => {
+        cleanup();
+        reject(new CovshimError(`cannot run ${cmd[0]}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : e.message}`));
+      });
+      child.on("exit", (c, sig) => {
+        cleanup();
+        resolveExit(c ?? 128 + (sig ? (constants.signals[sig] ?? 1) : 1));
+      });
+    });
+  } finally {
+    await restore();
+  }
+  try {
+    await combine(rec, true);
+    if (hasData(rec)) {
+      const r = await textReport(rec);
+      if (/No data to report/.test(String(r.stdout) + String(r.stderr))) {
+        say("no Python file of the command was measured (code given with -c is not a file coverage can report)");
+        process.exitCode = code;
+        return;
+      }
+      const lines = String(r.stdout).trim().split("\n");
+      const total = lines.find((l) => l.startsWith("TOTAL")) ?? lines[lines.length - 1] ?? "";
+      const files = lines.filter((l) => !/^(Name|TOTAL|-+)/.test(l) && l.trim()).length;
+      out(`covshim: ${files} files measured; ${total.replace(/\s+/g, " ")}`);
+      say(`full report: covshim report ${rec.name === rec.path ? rec.path : rec.name}; data in ${join(rec.dataDir, ".coverage")}`);
+    } else {
+      say("no data was written: did the command start any Python process of this install?");
+    }
+  } catch (e) {
+    warn(`report failed: ${(e as Error).message}`);
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,66 @@
+import type { CovJson } from "./report.js";
+
+export interface FileChange {
+  file: string;
+  statements: number;
+  before: number;
+  after: number;
+  change: number;
+  newlyCovered: number[];
+  lost: number[];
+}
+
+/** Per-file change between two coverage JSON reports, biggest change first. */
+export function diffReports(base: CovJson, head: CovJson): FileChange[] {
+  const files = new Set([...Object.keys(base.files), ...Object.keys(head.files)]);
+  const out: FileChange[] = [];
+  for (const f of files) {
+    const b = base.files[f];
+    const h = head.files[f];
+    const bLines = new Set(b?.executed_lines ?? []);
+    const hLines = new Set(h?.executed_lines ?? []);
+    out.push({
+      file: f,
+      statements: (h ?? b)!.summary.num_statements,
+      before: b?.summary.covered_lines ?? 0,
+      after: h?.summary.covered_lines ?? 0,
+      change: (h?.summary.covered_lines ?? 0) - (b?.summary.covered_lines ?? 0),
+      newlyCovered: [...hLines].filter((l) => !bLines.has(l)).sort((x, y) => x - y),
+      lost: [...bLines].filter((l) => !hLines.has(l)).sort((x, y) => x - y),
+    });
+  }
+  return out.sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || y.newlyCovered.length + y.lost.length - (x.newlyCovered.length + x.lost.length) || x.file.localeCompare(y.file));
+}
+
+/** "3-5, 9" from [3,4,5,9]. */
+export function ranges(lines: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    parts.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
+
+export function renderDiff(rows: FileChange[], baseName: string, headName: string, totals: { before: number; after: number; statements: number }): string {
+  const changed = rows.filter((r) => r.change !== 0 || r.newlyCovered.length || r.lost.length);
+  const w = Math.max(4, ...rows.map((r) => r.file.length));
+  const lines = [`${"File".padEnd(w)}  Stmts  ${baseName.slice(0, 10).padStart(10)}  ${headName.slice(0, 10).padStart(10)}  Change`];
+  lines.push("-".repeat(lines[0]!.length));
+  for (const r of rows) {
+    const sign = r.change > 0 ? `+${r.change}` : `${r.change}`;
+    lines.push(`${r.file.padEnd(w)}  ${String(r.statements).padStart(5)}  ${String(r.before).padStart(10)}  ${String(r.after).padStart(10)}  ${sign.padStart(6)}`);
+  }
+  lines.push("-".repeat(lines[0]!.length));
+  const tc = totals.after - totals.before;
+  lines.push(`${"TOTAL".padEnd(w)}  ${String(totals.statements).padStart(5)}  ${String(totals.before).padStart(10)}  ${String(totals.after).padStart(10)}  ${(tc > 0 ? `+${tc}` : `${tc}`).padStart(6)}`);
+  if (changed.length) lines.push("");
+  for (const r of changed) {
+    if (r.newlyCovered.length) lines.push(`${r.file}: newly covered ${ranges(r.newlyCovered)}`);
+    if (r.lost.length) lines.push(`${r.file}: no longer covered ${ranges(r.lost)}`);
+  }
+  if (!changed.length) lines.push("\nno file changed");
+  return lines.join("\n");
+}
