@@ -36,27 +36,9 @@ export const validName = (n: string) => {
   return n;
 };
 
-async function cov(rec: InstallRecord, args: string[], onLine?: (l: string) => void) {
+async function cov(rec: InstallRecord, args: string[]) {
   const { execa } = await import("execa");
-  const child = execa(rec.python, ["-m", "coverage", ...args], {
-    cwd: rec.dataDir,
-    env: pythonEnv(),
-    extendEnv: false,
-    reject: false,
-    lines: false,
-  });
-  if (onLine) {
-    let buf = "";
-    child.stdout?.on("data", (c: Buffer) => {
-      buf += c.toString();
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        onLine(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    });
-  }
-  return await child;
+  return await execa(rec.python, ["-m", "coverage", ...args], { cwd: rec.dataDir, env: pythonEnv(), extendEnv: false, reject: false });
 }
 
 const lastLine = (r: { stderr: unknown; stdout: unknown }) =>
@@ -70,18 +52,29 @@ const lastLine = (r: { stderr: unknown; stdout: unknown }) =>
 export async function combine(rec: InstallRecord, progress: boolean): Promise<number> {
   const parallel = dataFiles(rec.dataDir).filter((f) => f !== ".coverage");
   if (!parallel.length) return 0;
-  let done = 0;
+  const total = parallel.length;
+  // coverage deletes each file once combined (7.x prints no per-file line), so
+  // the files left in the directory are the progress.
   const tty = progress && process.stderr.isTTY;
-  const r = await cov(rec, ["combine", "--append", `--rcfile=${rec.rcfile}`, rec.dataDir], (l) => {
-    if (!l.startsWith("Combined data file") && !l.startsWith("Skipping duplicate")) return;
-    done++;
-    if (tty && (done % 25 === 0 || done === parallel.length)) process.stderr.write(`\rcovshim: combining ${done}/${parallel.length} data files`);
-  });
-  if (tty) process.stderr.write("\n");
+  const show = () => {
+    const left = dataFiles(rec.dataDir).filter((f) => f !== ".coverage").length;
+    process.stderr.write(`\rcovshim: combining ${total - left}/${total} data files`);
+  };
+  const timer = tty ? setInterval(show, 200) : undefined;
+  let r;
+  try {
+    r = await cov(rec, ["combine", "--append", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${join(rec.dataDir, ".coverage")}`, rec.dataDir]);
+  } finally {
+    if (timer) {
+      clearInterval(timer);
+      show();
+      process.stderr.write("\n");
+    }
+  }
   if (r.exitCode !== 0 && !/No data to combine/.test(String(r.stdout) + String(r.stderr))) {
     throw new CovshimError(`coverage combine failed: ${lastLine(r)}`);
   }
-  return parallel.length;
+  return total;
 }
 
 export function hasData(rec: InstallRecord): boolean {
