@@ -20,12 +20,17 @@ __covshim_say() {
 # Reads the state covshim keeps for the shells and brings the variables in
 # step. Keeps $? for whatever runs after it (the user's prompt).
 __covshim_sync() {
-  local __cs_status=$? tag='' rc='' prompt='' since=0 after=3600 every=1800 now=0
-  if [[ -r $__covshim_file ]]; then
-    { IFS= read -r tag; IFS= read -r rc; IFS= read -r prompt; IFS= read -r since;
-      IFS= read -r after; IFS= read -r every; } < "$__covshim_file" || :
+  local __cs_status=$? rc='' prompt='' since=0 after=3600 every=1800 now=0
+  local -a l=()
+  # One builtin read of the whole file; only a file of the user's own counts.
+  if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
+  if [[ ${l[0]-} == 'covshim-shell 1' ]]; then
+    rc=${l[1]-} prompt=${l[2]-} since=${l[3]-} after=${l[4]-} every=${l[5]-}
+    # Numbers only: anything else would be evaluated as a name in (( )).
+    case $since in '' | *[!0-9]*) since=0 ;; esac
+    case $after in '' | *[!0-9]*) after=3600 ;; esac
+    case $every in '' | *[!0-9]*) every=1800 ;; esac
   fi
-  [[ $tag == 'covshim-shell 1' ]] || rc=''
   if [[ -n $rc ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       # Set by hand: leave it alone, say so once.
@@ -36,7 +41,7 @@ __covshim_sync() {
     elif [[ ${COVERAGE_PROCESS_START-} != "$rc" ]]; then
       export COVERAGE_PROCESS_START="$rc" __COVSHIM_SET="$rc"
     fi
-    export COVSHIM_PROMPT="$prompt"
+    [[ ${COVSHIM_PROMPT-} == "$prompt" ]] || export COVSHIM_PROMPT="$prompt"
     if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
     if (( since > 0 && now - since >= after && now - __covshim_last_warn >= every )); then
       __covshim_last_warn=$now
@@ -49,7 +54,7 @@ __covshim_sync() {
       __covshim_warned_hand=$COVERAGE_PROCESS_START
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
-    unset __COVSHIM_SET COVSHIM_PROMPT
+    [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
   fi
   return "$__cs_status"
 }
@@ -94,11 +99,8 @@ __covshim_sync
 if [[ -n ${COVSHIM_PROMPT-} ]]; then
   __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
 fi
-__covshim_note=''
-if [[ -r $__covshim_file ]]; then
-  { IFS= read -r __covshim_note; IFS= read -r __covshim_note; IFS= read -r __covshim_note; IFS= read -r __covshim_note;
-    IFS= read -r __covshim_note; IFS= read -r __covshim_note; IFS= read -r __covshim_note; } < "$__covshim_file" || :
-fi
-[[ -n $__covshim_note ]] && __covshim_say "install scope: $__covshim_note"
-unset __covshim_note
+__covshim_lines=()
+if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t __covshim_lines < "$__covshim_file" || :; fi
+[[ -n ${__covshim_lines[6]-} ]] && __covshim_say "install scope: ${__covshim_lines[6]}"
+unset __covshim_lines
 :

@@ -3,8 +3,13 @@
 set -g __covshim_node 'node'
 set -g __covshim_cli 'covshim'
 set -g __covshim_file "$HOME/.local/state/covshim/shell.env"
-set -g __covshim_warned_at -1
 set -g __covshim_warned_hand ''
+set -g __covshim_cache '(none)'
+set -g __covshim_rc ''
+set -g __covshim_prompt ''
+set -g __covshim_every 1800
+set -g __covshim_due -1
+set -g __covshim_start 0
 
 function __covshim_say
     set -q COVSHIM_QUIET; and test -n "$COVSHIM_QUIET"; and return 0
@@ -16,27 +21,41 @@ function __covshim_say
     return 0
 end
 
-# Reads the state covshim keeps for the shells and brings the variables in
-# step. fish has no clock builtin: the age of the state file, written when
-# measurement was turned on, is how long it has been on.
+# Parses the state file when it changed. fish has no clock builtin:
+# "now" comes from the file's own mtime and age (path mtime, a builtin),
+# and later prompts count with /proc/uptime, read with `read`.
+function __covshim_parse
+    set -l lines (string split \n -- $argv[1])
+    set -g __covshim_rc ''
+    set -g __covshim_prompt ''
+    set -g __covshim_due -1
+    test (count $lines) -ge 6; and test "$lines[1]" = 'covshim-shell 1'; or return 0
+    set -g __covshim_rc $lines[2]
+    set -g __covshim_prompt $lines[3]
+    set -l since $lines[4]
+    set -l after $lines[5]
+    string match -qr '^[0-9]+$' -- $since $after $lines[6]; or return 0
+    set -g __covshim_every $lines[6]
+    test -n "$__covshim_rc"; and test $since -gt 0; or return 0
+    test -r /proc/uptime; or return 0
+    set -l mtime (path mtime $__covshim_file)
+    set -l age (path mtime --relative $__covshim_file)
+    read -d . -l up __covshim_rest </proc/uptime
+    set -g __covshim_start (math $up - \( $mtime + $age - $since \))
+    set -g __covshim_due (math $__covshim_start + $after)
+end
+
 function __covshim_sync --on-event fish_prompt
     set -l __cs_status $status
-    set -l lines
-    if test -r $__covshim_file
-        while read -l line
-            set -a lines $line
-        end <$__covshim_file
+    set -l data ''
+    if test -r $__covshim_file; and test -O $__covshim_file
+        read -z data <$__covshim_file
     end
-    set -l rc ''
-    set -l prompt ''
-    set -l after 3600
-    set -l every 1800
-    if test (count $lines) -ge 6; and test "$lines[1]" = 'covshim-shell 1'
-        set rc $lines[2]
-        set prompt $lines[3]
-        set after $lines[5]
-        set every $lines[6]
+    if test "$data" != "$__covshim_cache"
+        set -g __covshim_cache $data
+        __covshim_parse $data
     end
+    set -l rc $__covshim_rc
     if test -n "$rc"
         if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
             if test "$__covshim_warned_hand" != "$COVERAGE_PROCESS_START"
@@ -47,12 +66,12 @@ function __covshim_sync --on-event fish_prompt
             set -gx COVERAGE_PROCESS_START $rc
             set -gx __COVSHIM_SET $rc
         end
-        set -gx COVSHIM_PROMPT $prompt
-        set -l age (path mtime --relative $__covshim_file 2>/dev/null)
-        if test -n "$age"; and test $age -ge $after
-            if test $__covshim_warned_at -lt 0; or test (math $age - $__covshim_warned_at) -ge $every
-                set -g __covshim_warned_at $age
-                __covshim_say "measurement has been on for "(math --scale=0 $age / 60)" min ($prompt); 'covshim off' turns it off"
+        test "$COVSHIM_PROMPT" = "$__covshim_prompt"; or set -gx COVSHIM_PROMPT $__covshim_prompt
+        if test $__covshim_due -ge 0
+            read -d . -l up __covshim_rest </proc/uptime
+            if test $up -ge $__covshim_due
+                set -g __covshim_due (math $up + $__covshim_every)
+                __covshim_say "measurement has been on for "(math --scale=0 \( $up - $__covshim_start \) / 60)" min ($__covshim_prompt); 'covshim off' turns it off"
             end
         end
     else
@@ -62,9 +81,8 @@ function __covshim_sync --on-event fish_prompt
             set -g __covshim_warned_hand $COVERAGE_PROCESS_START
             __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
         end
-        set -e __COVSHIM_SET
-        set -e COVSHIM_PROMPT
-        set -g __covshim_warned_at -1
+        set -q __COVSHIM_SET; and set -e __COVSHIM_SET
+        set -q COVSHIM_PROMPT; and set -e COVSHIM_PROMPT
     end
     return $__cs_status
 end
@@ -89,12 +107,7 @@ end
 
 __covshim_sync
 set -q COVSHIM_PROMPT; and test -n "$COVSHIM_PROMPT"; and __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
-if test -r $__covshim_file
-    set -l __covshim_lines
-    while read -l line
-        set -a __covshim_lines $line
-    end <$__covshim_file
-    if test (count $__covshim_lines) -ge 7; and test -n "$__covshim_lines[7]"
-        __covshim_say "install scope: $__covshim_lines[7]"
-    end
+set -l __covshim_lines (string split \n -- $__covshim_cache)
+if test (count $__covshim_lines) -ge 7; and test -n "$__covshim_lines[7]"
+    __covshim_say "install scope: $__covshim_lines[7]"
 end

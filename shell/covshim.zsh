@@ -19,16 +19,20 @@ __covshim_say() {
 }
 
 # Reads the state covshim keeps for the shells and brings the variables in
-# step. Keeps $? for whatever runs after it.
+# step. Keeps $? for whatever runs after it. $(<file) is zsh's builtin read
+# of a whole file: no process.
 __covshim_sync() {
   local __cs_status=$?
   emulate -L zsh
-  local tag='' rc='' prompt='' since=0 after=3600 every=1800 now=0
-  if [[ -r $__covshim_file ]]; then
-    { IFS= read -r tag; IFS= read -r rc; IFS= read -r prompt; IFS= read -r since;
-      IFS= read -r after; IFS= read -r every; } < "$__covshim_file" || :
+  local rc='' prompt='' since=0 after=3600 every=1800 now=0
+  local -a l
+  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
+  if [[ ${l[1]-} == 'covshim-shell 1' ]]; then
+    rc=${l[2]-} prompt=${l[3]-} since=${l[4]-} after=${l[5]-} every=${l[6]-}
+    [[ $since == <-> ]] || since=0
+    [[ $after == <-> ]] || after=3600
+    [[ $every == <-> ]] || every=1800
   fi
-  [[ $tag == 'covshim-shell 1' ]] || rc=''
   if [[ -n $rc ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       if [[ $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
@@ -38,7 +42,7 @@ __covshim_sync() {
     elif [[ ${COVERAGE_PROCESS_START-} != "$rc" ]]; then
       export COVERAGE_PROCESS_START="$rc" __COVSHIM_SET="$rc"
     fi
-    export COVSHIM_PROMPT="$prompt"
+    [[ ${COVSHIM_PROMPT-} == "$prompt" ]] || export COVSHIM_PROMPT="$prompt"
     now=${EPOCHSECONDS:-0}
     if (( since > 0 && now > 0 && now - since >= after && now - __covshim_last_warn >= every )); then
       __covshim_last_warn=$now
@@ -51,7 +55,7 @@ __covshim_sync() {
       __covshim_warned_hand=$COVERAGE_PROCESS_START
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
-    unset __COVSHIM_SET COVSHIM_PROMPT
+    [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
   fi
   return $__cs_status
 }
@@ -72,11 +76,9 @@ __covshim_install() {
   fi
   __covshim_sync
   [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
-  local note='' i
-  if [[ -r $__covshim_file ]]; then
-    { for i in 1 2 3 4 5 6 7; do IFS= read -r note; done; } < "$__covshim_file" || :
-  fi
-  [[ -n $note ]] && __covshim_say "install scope: $note"
+  local -a l
+  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
+  [[ -n ${l[7]-} ]] && __covshim_say "install scope: ${l[7]}"
   return 0
 }
 __covshim_install

@@ -1,9 +1,17 @@
-import { CovshimError } from "./errors.js";
+import { printError } from "./errors.js";
+import { VERSION } from "./version.js";
 
-/**
- * Entry point. Commands are imported only when chosen, so `covshim status`
- * and `covshim hook` do not load what `enable` or `report` need.
- */
+// Commands are imported only when chosen: `covshim status` does not load
+// what `enable` or `report` need.
+/** The full CLI (commander); `bin.ts` sends here what its fast path does not take. */
+export async function cli(argv: string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (e) {
+    printError(e);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   // `run [TARGET] -- CMD ...`: everything after the first `--` is the command,
   // so `covshim run -- python x.py` is not read as TARGET=python.
@@ -15,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   const { Command, CommanderError } = await import("commander");
   const program = new Command("covshim")
     .description("Turn coverage.py measurement of every Python process of an install on and off safely")
-    .version("0.1.0")
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `covshim: ${s}` : s) })
     .showSuggestionAfterError(true);
@@ -107,21 +115,3 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-// `covshim status | head` closes the pipe early: that is not an error.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
-main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof CovshimError) {
-    process.stderr.write(`covshim: ${e.message}\n`);
-    if (process.env.COVSHIM_DEBUG === "1") process.stderr.write(`${e.stack}\n`);
-    process.exitCode = e.exitCode;
-    return;
-  }
-  const err = e as Error;
-  if (process.env.COVSHIM_DEBUG === "1") process.stderr.write(`${err.stack}\n`);
-  process.stderr.write(`covshim: ${err.message?.split("\n")[0] ?? String(e)} (COVSHIM_DEBUG=1 shows details)\n`);
-  process.exitCode = 1;
-});

@@ -18,8 +18,19 @@ export function renderShimCode(rcfile: string, expiresEpoch: number): string {
   return shimTemplate.replace("__EXPIRES__", String(Math.floor(expiresEpoch))).replace("__RCFILE__", pyStr(rcfile));
 }
 
-/** A .pth runs lines that start with `import`; the shim goes in as one exec. */
-export const renderPth = (code: string) => `import sys; exec(${pyStr(code)})\n`;
+/**
+ * A .pth runs lines that start with `import`; the shim goes in as one exec,
+ * guarded so that a process that wants no measurement does not even compile
+ * it (this is what keeps start-up within the noise; see docs/benchmarks.md).
+ */
+export function renderPth(code: string, expiresEpoch = 0): string {
+  // eval(compile(...)) rather than exec(): an expression on Python 2 as well.
+  const run = `eval(compile(${pyStr(code)}, "<covshim>", "exec"))`;
+  const guard = expiresEpoch
+    ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}`
+    : `import os; "COVERAGE_PROCESS_START" in os.environ and ${run}`;
+  return guard + "\n";
+}
 
 export const renderBlock = (code: string) => `${BEGIN}\n${code.trimEnd()}\n${END}\n`;
 
@@ -110,9 +121,9 @@ function blockIn(text: string): string | null {
   return text.slice(start, stop);
 }
 
-export function writeShim(rec: ShimRecord, code: string): void {
+export function writeShim(rec: ShimRecord, code: string, expiresEpoch = 0): void {
   if (rec.type === "pth") {
-    atomicWrite(rec.path, renderPth(code));
+    atomicWrite(rec.path, renderPth(code, expiresEpoch));
     return;
   }
   const original = rec.backup ? readFileSync(rec.backup, "utf8") : "";

@@ -118,7 +118,8 @@ export async function activate(a: ActivateArgs): Promise<InstallRecord> {
   state.installs[id] = rec;
   await writeState(d, state);
   try {
-    writeShim(shim, renderShimCode(rcfile, expires ? expires.getTime() / 1000 : 0));
+    const exp = expires ? expires.getTime() / 1000 : 0;
+    writeShim(shim, renderShimCode(rcfile, exp), exp);
     if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
   } catch (e) {
     // A failed enable leaves the install as it was.

@@ -26,6 +26,7 @@ export function marksIn(python: string, rcfile: string, dataDir: string, appDir:
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.COVERAGE_PROCESS_START;
   const c = run(python, ["-m", "coverage", "combine", "-q", `--rcfile=${rcfile}`], env, dataDir);
+  expect(c.stderr + c.stdout).not.toMatch(/error|Error/);
   expect(c.code, c.stderr).toBe(0);
   const out = join(outDir, "cov.json");
   const j = run(python, ["-m", "coverage", "json", "-q", `--rcfile=${rcfile}`, "-o", out], env, dataDir);

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const CLI = join(ROOT, "dist", "covshim.js");
+export const CLI = join(ROOT, "dist", "covshim.cjs");
 export const CACHE = join(ROOT, ".cache", "test");
 export const SETUP = "bash scripts/test-setup.sh";
 

@@ -1,0 +1,46 @@
+// npm run bench: runs every figure side by side on this machine and rewrites
+// docs/benchmarks.md. --quick: few iterations (CI runs it so the scripts
+// cannot rot; its numbers mean nothing). --only NAME: one figure. --out FILE.
+import { execFileSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, have } from "./lib.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(ROOT, "docs", quick ? "benchmarks.quick.md" : "benchmarks.md");
+const FIGURES = ["prompt", "startup", "overhead", "cli", "multiproc"];
+
+const version = (cmd, a = ["--version"]) => {
+  try {
+    return execFileSync(cmd, a, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0].trim();
+  } catch {
+    return "not installed";
+  }
+};
+
+const results = [];
+for (const name of FIGURES) {
+  if (only && only !== name) continue;
+  const t0 = Date.now();
+  process.stderr.write(`bench: ${name}...`);
+  const mod = await import(`./${name}.mjs`);
+  const r = await mod.run({ quick });
+  results.push({ name, ...r });
+  process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s, target ${r.met ? "met" : "MISSED"}\n`);
+}
+
+const table = (rows) => [rows[0], rows[0].map(() => "---"), ...rows.slice(1)].map((r) => `| ${r.join(" | ")} |`).join("\n");
+let md = `# Benchmarks\n\nProduced by \`npm run bench\` (\`node bench/run.mjs\`)${quick ? " in QUICK mode: too few iterations to mean anything" : ""} on ${new Date().toISOString().slice(0, 10)}.\nRatios are what count: every ratio compares two things measured side by side in the same run. Absolute times are shown but noisy.\n\n`;
+md += `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${version("bash")}; ${version("zsh")}; ${version("fish")}; direnv ${version("direnv", ["version"])}; coverage ${version(join(ROOT, ".cache", "bench", "cov-venv-311", "bin", "python"), ["-c", "import coverage; print(coverage.__version__)"])}.\n\n`;
+for (const r of results) {
+  md += `## ${r.title}\n\n${table(r.table)}\n\nTarget: ${r.target} — **${r.met ? "met" : "missed"}**. Reproduce: \`${r.command}\`.\n`;
+  for (const n of r.notes ?? []) md += `\n${n}\n`;
+  md += "\n";
+}
+if (!only) md += `## Where the time goes\n\nSee the analysis below the figures in this file's committed version; \`npm run bench\` rewrites the figures above it.\n`;
+writeFileSync(out, md);
+process.stderr.write(`bench: wrote ${out}\n`);
+if (!have("strace")) process.stderr.write("bench: strace missing, processes per prompt not counted (bash scripts/test-setup.sh)\n");

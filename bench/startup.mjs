@@ -1,0 +1,67 @@
+// Figure 2: Python start-up with the shim installed and measurement off,
+// against no shim; interleaved runs of `python -c pass`.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { covshim, median, timeMs, tmp, venv, fmt, pyenv } from "./lib.mjs";
+
+function interleaved(a, b, n) {
+  const xa = [];
+  const xb = [];
+  for (let i = 0; i < n; i++) {
+    xa.push(a());
+    xb.push(b());
+  }
+  return [median(xa), median(xb)];
+}
+
+export async function run({ quick }) {
+  const n = quick ? 5 : 60;
+  const dir = tmp();
+  const home = join(dir, "home");
+  const env = { ...process.env };
+  delete env.COVERAGE_PROCESS_START;
+  // .pth shim in a venv, against an identical venv without it.
+  const plain = venv(join(dir, "plain"));
+  const shimmed = venv(join(dir, "shimmed"));
+  covshim(home, ["enable", shimmed, "--scope", "shell"]);
+  const [p0, p1] = interleaved(
+    () => timeMs(join(plain, "bin", "python"), ["-c", "pass"], { env }),
+    () => timeMs(join(shimmed, "bin", "python"), ["-c", "pass"], { env }),
+    n,
+  );
+  // sitecustomize block in a PYTHONPATH directory, against an empty sitecustomize.
+  const py = pyenv("3.11.7");
+  const bare = join(dir, "bare");
+  const lib = join(dir, "lib");
+  mkdirSync(bare);
+  mkdirSync(lib);
+  writeFileSync(join(bare, "sitecustomize.py"), "");
+  covshim(home, ["enable", lib, "--python", join(shimmed, "bin", "python")]);
+  const [d0, d1] = interleaved(
+    () => timeMs(py, ["-c", "pass"], { env: { ...env, PYTHONPATH: bare } }),
+    () => timeMs(py, ["-c", "pass"], { env: { ...env, PYTHONPATH: lib } }),
+    n,
+  );
+  // Install scope, expired: the shim also compares a time.
+  covshim(home, ["off"]);
+  covshim(home, ["enable", shimmed, "--scope", "install", "--for", "1s"]);
+  await new Promise((r) => setTimeout(r, 1200));
+  const [e0, e1] = interleaved(
+    () => timeMs(join(plain, "bin", "python"), ["-c", "pass"], { env }),
+    () => timeMs(join(shimmed, "bin", "python"), ["-c", "pass"], { env }),
+    n,
+  );
+  covshim(home, ["off"]);
+  const rows = [
+    ["venv, .pth shim, shell scope, off", fmt(p0), fmt(p1), fmt(p1 / p0, 3)],
+    ["PYTHONPATH dir, sitecustomize block, off", fmt(d0), fmt(d1), fmt(d1 / d0, 3)],
+    ["venv, .pth shim, install scope expired", fmt(e0), fmt(e1), fmt(e1 / e0, 3)],
+  ];
+  return {
+    title: "Python start-up with the shim installed, measurement off",
+    command: "node bench/run.mjs --only startup",
+    table: [["case (Python 3.11, `python -c pass`)", "without shim, ms", "with shim, ms", "ratio"], ...rows],
+    target: "within 2% (ratio ≤ 1.02)",
+    met: [p1 / p0, d1 / d0, e1 / e0].every((r) => r <= 1.02),
+  };
+}
