@@ -25,7 +25,8 @@ async function main(argv: string[]): Promise<void> {
     .description("Turn coverage.py measurement of every Python process of an install on and off safely")
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `covshim: ${s}` : s) })
+    // Errors on one line, the suggestion included.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `covshim: ${s.trim().replace(/\s*\n+\s*/g, " ")}\n` : s) })
     .showSuggestionAfterError(true);
 
   program

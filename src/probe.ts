@@ -50,7 +50,10 @@ export async function probe(python: string, opts: { pythonPath?: string[]; targe
     cwd: "/",
     timeout: 60_000,
   });
-  if (r.failed && (r as { code?: string }).code === "ENOENT") throw new CovshimError(`python interpreter not found: ${python}`);
+  const code = (r as { code?: string }).code;
+  if (code === "ENOENT") throw new CovshimError(`python interpreter not found: ${python}`);
+  if (code === "EACCES") throw new CovshimError(`cannot run ${python}: not an executable`);
+  if (code) throw new CovshimError(`cannot run ${python}: ${code}`);
   if (r.exitCode !== 0) {
     const last = String(r.stderr).trim().split("\n").pop() || r.shortMessage;
     throw new CovshimError(`cannot run ${python}: ${last}`);

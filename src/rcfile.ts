@@ -40,8 +40,10 @@ export function chooseCore(p: Probe, requested: Core, branch: boolean): CoreChoi
   };
 }
 
+/** coverage expands $VAR in its settings; $$ is a literal dollar. */
+const lit = (s: string) => s.replace(/\$/g, "$$$$");
 const multi = (key: string, values: string[]) =>
-  values.length ? `${key} =\n${values.map((x) => `    ${x}`).join("\n")}\n` : "";
+  values.length ? `${key} =\n${values.map((x) => `    ${lit(x)}`).join("\n")}\n` : "";
 
 function checkValue(what: string, value: string): void {
   // coverage reads the file with configparser: a newline would start a new key.
@@ -56,12 +58,13 @@ function checkValue(what: string, value: string): void {
  * exec); older versions need `concurrency = multiprocessing`.
  */
 export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
-  for (const s of [o.dataDir, ...o.source, ...o.omit]) checkValue("paths and patterns", s);
+  if (/[\r\n]/.test(o.dataDir)) throw new CovshimError(`the data directory path must not contain a newline: ${JSON.stringify(o.dataDir)}`);
+  for (const s of [...o.source, ...o.omit]) checkValue("--source and --omit patterns", s);
   const cov = p.coverage.version;
   let run = "[run]\n";
   run += "# Written by covshim for one install; `covshim off` leaves it, `off --purge` deletes it.\n";
   run += "parallel = True\n";
-  run += `data_file = ${o.dataDir}/.coverage\n`;
+  run += `data_file = ${lit(o.dataDir)}/.coverage\n`;
   if (o.branch) run += "branch = True\n";
   run += multi("source", o.source);
   run += multi("omit", o.omit);

@@ -1,4 +1,5 @@
 import { CovshimError } from "./errors.js";
+import { step } from "./fault.js";
 import { type Dirs, shellFile } from "./paths.js";
 import type { InstallRecord, State } from "./state.js";
 
@@ -44,4 +45,5 @@ export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: numb
 export async function writeShellFile(d: Dirs, s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }): Promise<void> {
   const { default: writeFileAtomic } = await import("write-file-atomic");
   await writeFileAtomic(shellFile(d), renderShellFile(s, cfg), { mode: 0o600 });
+  step("wrote shell file");
 }

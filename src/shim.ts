@@ -1,18 +1,23 @@
 import {
-  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync,
+  closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync,
   renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import shimTemplate from "../templates/shim.py?raw";
 import type { ShimRecord } from "./state.js";
+import { CovshimError } from "./errors.js";
+import { step } from "./fault.js";
 
 export const BEGIN = "# >>> covshim >>> managed by covshim; `covshim off` removes this block";
 export const END = "# <<< covshim <<<";
 export const PTH_NAME = "a0_covshim.pth";
 const TMP_SUFFIX = ".covshim-tmp";
 
-/** Python literal for a string: JSON's escapes are valid Python escapes. */
-const pyStr = (s: string) => JSON.stringify(s);
+/**
+ * Python literal for a string: JSON's escapes are valid Python escapes; non-ASCII
+ * is escaped too, so the file is ASCII whatever locale Python reads it in.
+ */
+const pyStr = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 export function renderShimCode(rcfile: string, expiresEpoch: number): string {
   return shimTemplate.replace("__EXPIRES__", String(Math.floor(expiresEpoch))).replace("__RCFILE__", pyStr(rcfile));
@@ -49,7 +54,7 @@ export function stripBlock(text: string): string | null {
 }
 
 function fsyncWrite(path: string, data: string | Buffer, mode: number): void {
-  const fd = openSync(path, "w", mode);
+  const fd = openSync(path, "wx", mode);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
     fsyncSync(fd);
@@ -58,22 +63,29 @@ function fsyncWrite(path: string, data: string | Buffer, mode: number): void {
   }
 }
 
-/** Write next to the file, then rename: a reader sees the old or the new file, never half. */
+/**
+ * Write next to the file, then rename: a reader sees the old or the new file,
+ * never half. The temporary file is created exclusively, so a link planted
+ * at its name is not followed; the rename replaces, never follows, a link.
+ */
 export function atomicWrite(path: string, data: string | Buffer, mode = 0o644): void {
   const tmp = path + TMP_SUFFIX;
+  try {
+    unlinkSync(tmp);
+  } catch {
+    // not there: the usual case
+  }
   fsyncWrite(tmp, data, mode);
+  step(`wrote ${tmp}`);
   renameSync(tmp, path);
+  step(`renamed to ${path}`);
 }
 
+/** A private copy (0600) that survives a crash: fsynced before anything relies on it. */
 function copyKeep(src: string, dst: string): void {
   mkdirSync(dirname(dst), { recursive: true, mode: 0o700 });
-  copyFileSync(src, dst);
-  const fd = openSync(dst, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  fsyncWrite(dst, readFileSync(src), 0o600);
+  step(`backed up ${src}`);
 }
 
 const pycDir = (shimPath: string) => join(dirname(shimPath), "__pycache__");
@@ -93,6 +105,13 @@ const pycsOf = (shimPath: string) => {
 export function planShim(type: "pth" | "block", path: string, backupDir: string): ShimRecord {
   let backup: string | null = null;
   let mtimeMs: number | null = null;
+  let isLink = false;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch {
+    // does not exist yet
+  }
+  if (isLink) throw new CovshimError(`${path} is a symbolic link; covshim does not write through links (copy the file in its place, or use another directory)`);
   if (existsSync(path)) {
     backup = join(backupDir, type === "pth" ? "original.pth" : "sitecustomize.py");
     copyKeep(path, backup);
@@ -143,6 +162,7 @@ export function removeShim(rec: ShimRecord): RemoveResult {
   const tmp = rec.path + TMP_SUFFIX;
   if (existsSync(tmp)) {
     unlinkSync(tmp);
+    step(`removed ${tmp}`);
     changed = true;
   }
   const restoreOriginal = () => {
@@ -154,7 +174,10 @@ export function removeShim(rec: ShimRecord): RemoveResult {
       const current = readFileSync(rec.path, "utf8");
       if (current.includes("covshim")) {
         if (rec.backup && existsSync(rec.backup)) restoreOriginal();
-        else unlinkSync(rec.path);
+        else {
+          unlinkSync(rec.path);
+          step(`removed ${rec.path}`);
+        }
         changed = true;
       }
     }
@@ -166,7 +189,10 @@ export function removeShim(rec: ShimRecord): RemoveResult {
       const original = rec.backup && existsSync(rec.backup) ? readFileSync(rec.backup, "utf8") : "";
       if (current === withBlock(original, block)) {
         if (rec.backup && existsSync(rec.backup)) restoreOriginal();
-        else unlinkSync(rec.path);
+        else {
+          unlinkSync(rec.path);
+          step(`removed ${rec.path}`);
+        }
       } else {
         // Edited since enable: keep the user's edits, take out only our block.
         atomicWrite(rec.path, stripped, statSync(rec.path).mode & 0o777);
@@ -182,7 +208,10 @@ export function removeShim(rec: ShimRecord): RemoveResult {
 function restorePycs(rec: ShimRecord): void {
   const saved = new Map(rec.pycs.map((p) => [p.path, p]));
   for (const p of pycsOf(rec.path)) {
-    if (!saved.has(p)) unlinkSync(p);
+    if (!saved.has(p)) {
+      unlinkSync(p);
+      step(`removed ${p}`);
+    }
   }
   for (const p of rec.pycs) {
     if (p.backup && existsSync(p.backup)) {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, appendFileSync, existsSync, chmodSync } from "
 import * as v from "valibot";
 import { CovshimError } from "./errors.js";
 import { type Dirs, stateFile, touchedFile } from "./paths.js";
+import { step } from "./fault.js";
 
 export const KINDS = ["gpdb", "venv", "python", "dir"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -89,22 +90,18 @@ export async function writeState(d: Dirs, s: State): Promise<void> {
   ensureDirs(d);
   const { default: writeFileAtomic } = await import("write-file-atomic");
   await writeFileAtomic(stateFile(d), JSON.stringify(s, null, 2) + "\n", { mode: 0o600 });
+  step("wrote state");
 }
 
 /** Runs fn while holding the state lock, so concurrent covshims serialise. */
 export async function withLock<T>(d: Dirs, fn: () => Promise<T>): Promise<T> {
   ensureDirs(d);
-  const mod = await import("proper-lockfile");
-  const lockfile = (mod as unknown as { default?: typeof mod }).default ?? mod;
-  const release = await lockfile.lock(stateFile(d), {
-    realpath: false,
-    stale: 15000,
-    retries: { retries: 60, minTimeout: 50, maxTimeout: 250 },
-  });
+  const { lockFile } = await import("./lock.js");
+  const release = await lockFile(`${stateFile(d)}.lock`);
   try {
     return await fn();
   } finally {
-    await release();
+    release();
   }
 }
 
@@ -124,6 +121,7 @@ export function recordTouched(d: Dirs, t: Touched): void {
   const fresh = !existsSync(file);
   appendFileSync(file, JSON.stringify(t) + "\n", { mode: 0o600 });
   if (fresh) chmodSync(file, 0o600);
+  step("recorded touched");
 }
 
 export function readTouched(d: Dirs): Touched[] {

@@ -100,7 +100,7 @@ export async function activate(a: ActivateArgs): Promise<InstallRecord> {
   recordTouched(d, { id, path: t.path, shim });
   const rec: InstallRecord = {
     id,
-    name: a.name ?? state.installs[id]?.name ?? (basename(t.path) || t.path),
+    name: a.name ?? state.installs[id]?.name ?? defaultName(t.path),
     path: t.path,
     kind: t.kind,
     enabled: false,
@@ -133,5 +133,8 @@ export async function activate(a: ActivateArgs): Promise<InstallRecord> {
   await writeState(d, state);
   return rec;
 }
+
+/** A name safe in a prompt and a shell file: the directory's name, tamed. */
+export const defaultName = (path: string) => (basename(path).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[-_.]+/, "").slice(0, 40) || "install");
 
 export const readIfExists = (p: string) => (existsSync(p) ? readFileSync(p) : null);

@@ -35,10 +35,35 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__):
     except Exception as e:
         one_line(e)
         return
+    def stand_down():
+        # coverage's own a1_coverage.pth (7.13+) would try again and print a
+        # traceback: mark start-up as done so it stays quiet.
+        try:
+            coverage.process_startup.coverage = None
+        except Exception:
+            pass
+
     try:
-        coverage.process_startup()
+        cov = coverage.process_startup()
+        if cov is None:
+            # Started already (coverage's own .pth): protect that instance.
+            cov = getattr(coverage.process_startup, "coverage", None)
+        if cov is not None and not getattr(cov, "_covshim_safe", False):
+            # An unwritable or full data directory must not print a traceback
+            # at exit: one line instead, and the program's exit code stays.
+            save = cov.save
+
+            def safe_save():
+                try:
+                    save()
+                except Exception as e:
+                    one_line(e)
+
+            cov.save = safe_save
+            cov._covshim_safe = True
     except Exception as e:
         one_line(e)
+        stand_down()
 
 
 try:

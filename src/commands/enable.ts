@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { loadConfig } from "../config.js";
 import { parseDuration } from "../duration.js";
 import { CovshimError, usageError } from "../errors.js";
@@ -63,6 +63,7 @@ export async function turnOn(d: Dirs, state: State, cfg: Config, target: string 
   const omit = o.omit !== undefined ? list(o.omit) : cfg.omit;
   const userRc = o.rcfile !== undefined ? resolve(o.rcfile) : undefined;
   if (userRc && !existsSync(userRc)) throw new CovshimError(`--rcfile not found: ${o.rcfile}`);
+  if (userRc && !statSync(userRc).isFile()) throw new CovshimError(`--rcfile is not a file: ${o.rcfile}`);
 
   const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
   const p = await probe(t.python, { pythonPath: t.pythonPath, target: t.shimDir });

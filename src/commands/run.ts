@@ -6,6 +6,7 @@ import { dirs } from "../paths.js";
 import { loadConfig } from "../config.js";
 import { readState, withLock, writeState, type InstallRecord } from "../state.js";
 import { deactivate } from "../switch.js";
+import { resolveTarget } from "../install.js";
 import { combine, hasData, textReport } from "../report.js";
 import { turnOn, type EnableOptions } from "./enable.js";
 import { out, say, warn } from "../output.js";
@@ -24,9 +25,13 @@ export async function runCommand(target: string | undefined, cmd: string[], o: E
   let pythonPath: string[] = [];
   await withLock(d, async () => {
     const state = readState(d);
-    const already = Object.values(state.installs).find((i) => i.enabled && (target === undefined || i.name === target || i.path === target));
-    if (already && target === undefined) {
+    // Already on (shell or install scope): use it as it is, change nothing.
+    const on = Object.values(state.installs).filter((i) => i.enabled);
+    const wanted = target === undefined ? undefined : resolveTarget(target, { state, python: o.python }).path;
+    const already = wanted === undefined ? (on.length === 1 ? on[0] : undefined) : on.find((i) => i.path === wanted);
+    if (already) {
       rec = already;
+      pythonPath = already.kind === "dir" ? [already.path] : already.kind === "gpdb" ? [join(already.path, "lib", "python")] : [];
       return;
     }
     const r = await turnOn(d, state, cfg, target, o, "run");
