@@ -36,7 +36,8 @@ export function pyenv(version) {
 
 /** A venv of 3.11 with coverage from pip (the C tracer included), built once. */
 export function coverageSite311() {
-  const venv = join(CACHE, "cov-venv-311");
+  // The same venv the test suite builds (test/helpers/global-setup.ts).
+  const venv = join(ROOT, ".cache", "test", "cov-venv-311");
   const site = join(venv, "lib", "python3.11", "site-packages");
   if (!existsSync(join(site, "coverage"))) {
     mkdirSync(CACHE, { recursive: true });

@@ -34,7 +34,7 @@ for (const name of FIGURES) {
 
 const table = (rows) => [rows[0], rows[0].map(() => "---"), ...rows.slice(1)].map((r) => `| ${r.join(" | ")} |`).join("\n");
 let md = `# Benchmarks\n\nProduced by \`npm run bench\` (\`node bench/run.mjs\`)${quick ? " in QUICK mode: too few iterations to mean anything" : ""} on ${new Date().toISOString().slice(0, 10)}.\nRatios are what count: every ratio compares two things measured side by side in the same run. Absolute times are shown but noisy.\n\n`;
-md += `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${version("bash")}; ${version("zsh")}; ${version("fish")}; direnv ${version("direnv", ["version"])}; coverage ${version(join(ROOT, ".cache", "bench", "cov-venv-311", "bin", "python"), ["-c", "import coverage; print(coverage.__version__)"])}.\n\n`;
+md += `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${version("bash")}; ${version("zsh")}; ${version("fish")}; direnv ${version("direnv", ["version"])}; coverage ${version(join(ROOT, ".cache", "test", "cov-venv-311", "bin", "python"), ["-c", "import coverage; print(coverage.__version__)"])}.\n\n`;
 for (const r of results) {
   md += `## ${r.title}\n\n${table(r.table)}\n\nTarget: ${r.target} — **${r.met ? "met" : "missed"}**. Reproduce: \`${r.command}\`.\n`;
   for (const n of r.notes ?? []) md += `\n${n}\n`;

@@ -52,7 +52,15 @@ export async function run({ quick }) {
     n,
   );
   covshim(home, ["off"]);
+  // The floor: any one extra .pth file (a one-line `import os`) costs this much.
+  writeFileSync(join(shimmed, "lib", "python3.11", "site-packages", "a0_floor.pth"), "import os\n");
+  const [f0, f1] = interleaved(
+    () => timeMs(join(plain, "bin", "python"), ["-c", "pass"], { env }),
+    () => timeMs(join(shimmed, "bin", "python"), ["-c", "pass"], { env }),
+    n,
+  );
   const rows = [
+    ["control: an empty one-line .pth, no shim", fmt(f0), fmt(f1), fmt(f1 / f0, 3)],
     ["venv, .pth shim, shell scope, off", fmt(p0), fmt(p1), fmt(p1 / p0, 3)],
     ["PYTHONPATH dir, sitecustomize block, off", fmt(d0), fmt(d1), fmt(d1 / d0, 3)],
     ["venv, .pth shim, install scope expired", fmt(e0), fmt(e1), fmt(e1 / e0, 3)],

@@ -45,37 +45,51 @@ function __covshim_parse
     set -g __covshim_due (math $__covshim_start + $after)
 end
 
+# The left-on warning, at most once per warnEvery.
+function __covshim_clock
+    set -l up $argv[1]
+    if test -z "$up"
+        read -d . -l now __covshim_rest </proc/uptime
+        set up $now
+    end
+    if test $up -ge $__covshim_due
+        set -g __covshim_due (math $up + $__covshim_every)
+        __covshim_say "measurement has been on for "(math --scale=0 \( $up - $__covshim_start \) / 60)" min ($__covshim_prompt); 'covshim off' turns it off"
+    end
+end
+
 function __covshim_sync --on-event fish_prompt
     set -l __cs_status $status
-    set -l data ''
-    if test -r $__covshim_file; and test -O $__covshim_file
-        read -z data <$__covshim_file
+    # Only a state file of the user's own counts.
+    test -r $__covshim_file -a -O $__covshim_file; and read -z -l data <$__covshim_file
+    # Nothing changed since the last prompt (the usual case): only the clock.
+    if test "$data" = "$__covshim_cache" -a "$COVERAGE_PROCESS_START" = "$__covshim_rc" -a "$COVSHIM_PROMPT" = "$__covshim_prompt"
+        if test $__covshim_due -ge 0
+            read -d . -l up __covshim_rest </proc/uptime
+            test $up -ge $__covshim_due; and __covshim_clock $up
+        end
+        return $__cs_status
     end
-    if test "$data" != "$__covshim_cache"
+    test "$data" = "$__covshim_cache"; or begin
         set -g __covshim_cache $data
         __covshim_parse $data
     end
-    set -l rc $__covshim_rc
-    if test -n "$rc"
-        if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
-            if test "$__covshim_warned_hand" != "$COVERAGE_PROCESS_START"
-                set -g __covshim_warned_hand $COVERAGE_PROCESS_START
-                __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
+    if test -n "$__covshim_rc"
+        if test "$COVERAGE_PROCESS_START" != "$__covshim_rc"
+            if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
+                if test "$__covshim_warned_hand" != "$COVERAGE_PROCESS_START"
+                    set -g __covshim_warned_hand $COVERAGE_PROCESS_START
+                    __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
+                end
+            else
+                set -gx COVERAGE_PROCESS_START $__covshim_rc
+                set -gx __COVSHIM_SET $__covshim_rc
             end
-        else if test "$COVERAGE_PROCESS_START" != "$rc"
-            set -gx COVERAGE_PROCESS_START $rc
-            set -gx __COVSHIM_SET $rc
         end
         test "$COVSHIM_PROMPT" = "$__covshim_prompt"; or set -gx COVSHIM_PROMPT $__covshim_prompt
-        if test $__covshim_due -ge 0
-            read -d . -l up __covshim_rest </proc/uptime
-            if test $up -ge $__covshim_due
-                set -g __covshim_due (math $up + $__covshim_every)
-                __covshim_say "measurement has been on for "(math --scale=0 \( $up - $__covshim_start \) / 60)" min ($__covshim_prompt); 'covshim off' turns it off"
-            end
-        end
+        test $__covshim_due -ge 0; and __covshim_clock
     else
-        if set -q __COVSHIM_SET; and set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" = "$__COVSHIM_SET"
+        if set -q __COVSHIM_SET; and test "$COVERAGE_PROCESS_START" = "$__COVSHIM_SET"
             set -e COVERAGE_PROCESS_START
         else if set -q COVERAGE_PROCESS_START; and test "$__covshim_warned_hand" != "$COVERAGE_PROCESS_START"
             set -g __covshim_warned_hand $COVERAGE_PROCESS_START

@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import reportSource from "../templates/report.py?raw";
 import { CovshimError, usageError } from "./errors.js";
 import { pythonEnv } from "./probe.js";
 import { dataFiles } from "./datadir.js";
@@ -36,64 +38,59 @@ export const validName = (n: string) => {
   return n;
 };
 
-async function cov(rec: InstallRecord, args: string[]) {
-  const { execa } = await import("execa");
-  return await execa(rec.python, ["-m", "coverage", ...args], { cwd: rec.dataDir, env: pythonEnv(), extendEnv: false, reject: false });
+export interface ReportAsk {
+  combine?: boolean;
+  text?: boolean;
+  json?: string;
+  html?: string;
 }
 
-const lastLine = (r: { stderr: unknown; stdout: unknown }) =>
-  String(r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? "";
+export interface ReportResult {
+  combined: number;
+  text: string;
+  total?: number;
+  noData?: string;
+}
 
 /**
- * Folds the per-process files into the install's combined data file. Runs add
- * up: each report appends to what was combined before, until a new `enable`
- * (without --append) moves the data aside. Returns how many files it combined.
+ * Folds the per-process files into the install's combined data file, then
+ * writes the reports asked for, all in one process of the install's Python.
+ * Runs add up: each report appends to what was combined before, until a new
+ * `enable` (without --append) moves the data aside. On a terminal, progress
+ * comes from the files left (coverage deletes each once combined).
  */
-export async function combine(rec: InstallRecord, progress: boolean): Promise<number> {
-  const parallel = dataFiles(rec.dataDir).filter((f) => f !== ".coverage");
-  if (!parallel.length) return 0;
-  const total = parallel.length;
-  // coverage deletes each file once combined (7.x prints no per-file line), so
-  // the files left in the directory are the progress.
-  const tty = progress && process.stderr.isTTY;
+export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = false): Promise<ReportResult> {
+  const { execa } = await import("execa");
+  const parallel = ask.combine ? dataFiles(rec.dataDir).filter((f) => f !== ".coverage").length : 0;
+  const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
+  const resultFile = join(tmp, "result.json");
+  const tty = progress && parallel > 0 && process.stderr.isTTY;
   const show = () => {
     const left = dataFiles(rec.dataDir).filter((f) => f !== ".coverage").length;
-    process.stderr.write(`\rcovshim: combining ${total - left}/${total} data files`);
+    process.stderr.write(`\rcovshim: combining ${parallel - left}/${parallel} data files`);
   };
   const timer = tty ? setInterval(show, 200) : undefined;
-  let r;
   try {
-    r = await cov(rec, ["combine", "--append", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${join(rec.dataDir, ".coverage")}`, rec.dataDir]);
-  } finally {
+    const args = { ...ask, combine: parallel > 0, rcfile: rec.rcfile, dataFile: join(rec.dataDir, ".coverage"), dataDir: rec.dataDir, result: resultFile };
+    const r = await execa(rec.python, ["-c", reportSource, JSON.stringify(args)], { cwd: rec.dataDir, env: pythonEnv(), extendEnv: false, reject: false });
     if (timer) {
       clearInterval(timer);
       show();
       process.stderr.write("\n");
     }
+    if (r.exitCode !== 0 || !existsSync(resultFile)) {
+      const line = String(r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? `exit ${r.exitCode}`;
+      throw new CovshimError(`coverage failed: ${line}`);
+    }
+    const res = JSON.parse(readFileSync(resultFile, "utf8")) as { total?: number; noData?: string };
+    return { combined: parallel, text: String(r.stdout), total: res.total, noData: res.noData };
+  } finally {
+    if (timer) clearInterval(timer);
+    rmSync(tmp, { recursive: true, force: true });
   }
-  if (r.exitCode !== 0 && !/No data to combine/.test(String(r.stdout) + String(r.stderr))) {
-    throw new CovshimError(`coverage combine failed: ${lastLine(r)}`);
-  }
-  return total;
 }
 
 export function hasData(rec: InstallRecord): boolean {
   return existsSync(join(rec.dataDir, ".coverage"));
 }
 
-/** coverage json of the combined data, parsed. */
-export async function jsonReport(rec: InstallRecord, outFile: string): Promise<CovJson> {
-  const r = await cov(rec, ["json", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${join(rec.dataDir, ".coverage")}`, "-o", outFile]);
-  if (r.exitCode !== 0) throw new CovshimError(`coverage json failed: ${lastLine(r)}`);
-  return JSON.parse(readFileSync(outFile, "utf8")) as CovJson;
-}
-
-export async function textReport(rec: InstallRecord, extra: string[] = []) {
-  return cov(rec, ["report", `--rcfile=${rec.rcfile}`, `--data-file=${join(rec.dataDir, ".coverage")}`, ...extra]);
-}
-
-export async function htmlReport(rec: InstallRecord, dir: string) {
-  mkdirSync(dir, { recursive: true });
-  const r = await cov(rec, ["html", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${join(rec.dataDir, ".coverage")}`, "-d", dir]);
-  if (r.exitCode !== 0) throw new CovshimError(`coverage html failed: ${lastLine(r)}`);
-}

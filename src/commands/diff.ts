@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
 import { dirs } from "../paths.js";
 import { readState, type InstallRecord } from "../state.js";
-import { type CovJson, combine, hasData, jsonReport, pickInstall, reportsDir, validName } from "../report.js";
+import { type CovJson, hasData, pickInstall, reportOnce, reportsDir, validName } from "../report.js";
+import { dataFiles } from "../datadir.js";
 import { diffReports, renderDiff } from "../diff.js";
 import { out } from "../output.js";
 
@@ -31,11 +32,13 @@ export async function diffCommand(base: string, head: string | undefined, o: { j
   let h: CovJson;
   if (head !== undefined) h = load(head);
   else {
-    await combine(rec, true);
-    if (!hasData(rec)) throw new CovshimError(`no current data for ${rec.name} to compare with '${base}'`);
+    if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw new CovshimError(`no current data for ${rec.name} to compare with '${base}'`);
     const tmp = mkdtempSync(join(tmpdir(), "covshim-diff-"));
     try {
-      h = await jsonReport(rec, join(tmp, "head.json"));
+      const file = join(tmp, "head.json");
+      const r = await reportOnce(rec, { combine: true, json: file }, true);
+      if (r.noData !== undefined) throw new CovshimError(`no current data for ${rec.name} to compare with '${base}'`);
+      h = JSON.parse(readFileSync(file, "utf8")) as CovJson;
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
 import { dirs } from "../paths.js";
 import { readState } from "../state.js";
-import { combine, hasData, htmlReport, jsonReport, pickInstall, reportsDir, textReport, validName } from "../report.js";
+import { hasData, pickInstall, reportOnce, reportsDir, validName } from "../report.js";
+import { dataFiles } from "../datadir.js";
 import { out, say } from "../output.js";
 
 export interface ReportOptions {
@@ -23,36 +24,31 @@ export async function reportCommand(target: string | undefined, o: ReportOptions
   if (o.save !== undefined) validName(o.save);
   const d = dirs();
   const rec = pickInstall(readState(d), target);
-  const n = await combine(rec, true);
-  if (!hasData(rec)) throw new CovshimError(`no data yet for ${rec.name}: run your tests with measurement on, then report`);
-  if (n) say(`combined ${n} data files into ${join(rec.dataDir, ".coverage")}`);
-  const text = await textReport(rec);
-  if (text.exitCode !== 0) throw new CovshimError(`coverage report failed: ${String(text.stderr || text.stdout).trim().split("\n").pop()}`);
-  out(String(text.stdout));
-  if (o.html) {
-    await htmlReport(rec, resolve(o.html));
-    say(`HTML report in ${resolve(o.html)}/index.html`);
-  }
-  const needJson = o.json !== undefined || o.save !== undefined || failUnder !== undefined;
-  if (needJson) {
-    const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
-    try {
-      const file = join(tmp, "report.json");
-      const j = await jsonReport(rec, file);
-      if (o.json) {
-        copyFileSync(file, resolve(o.json));
-        say(`JSON report in ${resolve(o.json)}`);
-      }
-      if (o.save) {
-        mkdirSync(reportsDir(d, rec), { recursive: true, mode: 0o700 });
-        copyFileSync(file, join(reportsDir(d, rec), `${o.save}.json`));
-        say(`saved as '${o.save}' (covshim diff ${o.save})`);
-      }
-      if (failUnder !== undefined && j.totals.percent_covered < failUnder) {
-        throw new CovshimError(`total coverage ${j.totals.percent_covered.toFixed(2)}% is below --fail-under ${failUnder}`);
-      }
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+  const noData = () => new CovshimError(`no data yet for ${rec.name}: run your tests with measurement on, then report`);
+  if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
+  const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
+  try {
+    const needJson = o.json !== undefined || o.save !== undefined;
+    const jsonFile = join(tmp, "report.json");
+    const html = o.html ? resolve(o.html) : undefined;
+    const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
+    if (r.combined) say(`combined ${r.combined} data files into ${join(rec.dataDir, ".coverage")}`);
+    if (r.noData !== undefined) throw noData();
+    out(r.text);
+    if (html) say(`HTML report in ${html}/index.html`);
+    if (o.json) {
+      copyFileSync(jsonFile, resolve(o.json));
+      say(`JSON report in ${resolve(o.json)}`);
     }
+    if (o.save) {
+      mkdirSync(reportsDir(d, rec), { recursive: true, mode: 0o700 });
+      copyFileSync(jsonFile, join(reportsDir(d, rec), `${o.save}.json`));
+      say(`saved as '${o.save}' (covshim diff ${o.save})`);
+    }
+    if (failUnder !== undefined && (r.total ?? 0) < failUnder) {
+      throw new CovshimError(`total coverage ${(r.total ?? 0).toFixed(2)}% is below --fail-under ${failUnder}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { loadConfig } from "../config.js";
 import { readState, withLock, writeState, type InstallRecord } from "../state.js";
 import { deactivate } from "../switch.js";
 import { resolveTarget } from "../install.js";
-import { combine, hasData, textReport } from "../report.js";
+import { hasData, reportOnce } from "../report.js";
 import { turnOn, type EnableOptions } from "./enable.js";
 import { out, say, warn } from "../output.js";
 
@@ -89,21 +89,15 @@ export async function runCommand(target: string | undefined, cmd: string[], o: E
     await restore();
   }
   try {
-    await combine(rec, true);
-    if (hasData(rec)) {
-      const r = await textReport(rec);
-      if (/No data to report/.test(String(r.stdout) + String(r.stderr))) {
-        say("no Python file of the command was measured (code given with -c is not a file coverage can report)");
-        process.exitCode = code;
-        return;
-      }
-      const lines = String(r.stdout).trim().split("\n");
+    const r = await reportOnce(rec, { combine: true, text: true }, true);
+    if (r.noData !== undefined || (!r.combined && !hasData(rec))) {
+      say("no Python file of the command was measured (did it start a Python process of this install? code given with -c is not a file coverage reports)");
+    } else {
+      const lines = r.text.trim().split("\n");
       const total = lines.find((l) => l.startsWith("TOTAL")) ?? lines[lines.length - 1] ?? "";
       const files = lines.filter((l) => !/^(Name|TOTAL|-+)/.test(l) && l.trim()).length;
       out(`covshim: ${files} files measured; ${total.replace(/\s+/g, " ")}`);
-      say(`full report: covshim report ${rec.name === rec.path ? rec.path : rec.name}; data in ${join(rec.dataDir, ".coverage")}`);
-    } else {
-      say("no data was written: did the command start any Python process of this install?");
+      say(`full report: covshim report ${rec.name}; data in ${join(rec.dataDir, ".coverage")}`);
     }
   } catch (e) {
     warn(`report failed: ${(e as Error).message}`);
