@@ -3,7 +3,7 @@
 // cannot rot; its numbers mean nothing). --only NAME: one figure. --out FILE.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, have } from "./lib.mjs";
 
@@ -40,7 +40,10 @@ for (const r of results) {
   for (const n of r.notes ?? []) md += `\n${n}\n`;
   md += "\n";
 }
-if (!only) md += `## Where the time goes\n\nSee the analysis below the figures in this file's committed version; \`npm run bench\` rewrites the figures above it.\n`;
+// The hand-written analysis below the figures is kept as it is.
+const MARK = "## Where the time goes";
+const previous = existsSync(out) ? readFileSync(out, "utf8") : "";
+md += previous.includes(MARK) ? previous.slice(previous.indexOf(MARK)) : `${MARK}\n\n(analysis to be written)\n`;
 writeFileSync(out, md);
 process.stderr.write(`bench: wrote ${out}\n`);
 if (!have("strace")) process.stderr.write("bench: strace missing, processes per prompt not counted (bash scripts/test-setup.sh)\n");

@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
     .option("--append", "add to the data already collected instead of moving it aside")
     .option("--name <name>", "a short name for the install (prompt, reports)")
     .option("--python <exe>", "interpreter of a dir or gpdb install")
+    .option("--hosts <file>", "install scope on every host of a GPDB hostfile too, over ssh")
     .action(async (target, o) => (await import("./commands/enable.js")).enableCommand(target, o));
 
   program
@@ -96,6 +97,11 @@ async function main(argv: string[]): Promise<void> {
     .option("--append", "add to the data already collected")
     .option("--python <exe>", "interpreter of a dir or gpdb install")
     .action(async (target, o) => (await import("./commands/run.js")).runCommand(target, runCmd ?? [], o));
+
+  program
+    .command("collect [target]")
+    .description("bring the data files of every cluster host back, named by host")
+    .action(async (target) => (await import("./commands/collect.js")).collectCommand(target));
 
   program
     .command("demo")

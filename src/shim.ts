@@ -89,13 +89,17 @@ function copyKeep(src: string, dst: string): void {
 }
 
 const pycDir = (shimPath: string) => join(dirname(shimPath), "__pycache__");
+/** Compiled copies of the shim module: __pycache__ (Python 3) and beside it (Python 2). */
 const pycsOf = (shimPath: string) => {
   const dir = pycDir(shimPath);
+  const py2 = join(dirname(shimPath), "sitecustomize.pyc");
+  let found: string[] = [];
   try {
-    return readdirSync(dir).filter((n) => n.startsWith("sitecustomize.") && n.endsWith(".pyc")).map((n) => join(dir, n));
+    found = readdirSync(dir).filter((n) => n.startsWith("sitecustomize.") && n.endsWith(".pyc")).map((n) => join(dir, n));
   } catch {
-    return [];
+    // no __pycache__
   }
+  return existsSync(py2) ? [...found, py2] : found;
 };
 
 /**

@@ -39,7 +39,22 @@ const InstallSchema = v.object({
   pythonVersion: v.string(),
   coverageVersion: v.nullable(v.string()),
   core: v.string(),
+  /** Cluster hosts (`enable --hosts`): where the shim also is, and how each one stands. */
+  hosts: v.optional(
+    v.array(
+      v.object({
+        host: v.string(),
+        python: v.string(),
+        dir: v.string(),
+        shim: v.string(),
+        dataDir: v.string(),
+        state: v.picklist(["on", "off", "unreachable"]),
+        error: v.optional(v.string()),
+      }),
+    ),
+  ),
 });
+export type HostRecord = NonNullable<InstallRecord["hosts"]>[number];
 export type InstallRecord = v.InferOutput<typeof InstallSchema>;
 
 const StateSchema = v.object({

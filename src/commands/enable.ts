@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { loadConfig } from "../config.js";
 import { parseDuration } from "../duration.js";
@@ -9,7 +9,9 @@ import { probe } from "../probe.js";
 import { chooseCore, renderRc } from "../rcfile.js";
 import { checkRcfile } from "../rccheck.js";
 import { moveAside } from "../datadir.js";
-import { CORES, type Core, type State, readState, withLock } from "../state.js";
+import { CORES, type Core, type HostRecord, type State, readState, withLock, writeState } from "../state.js";
+import { readHostfile } from "../hosts.js";
+import { type HostPlan, enableHosts, offHosts, planHosts } from "../cluster.js";
 import type { Dirs } from "../paths.js";
 import type { Config } from "../config.js";
 import { activate, blockers, deactivate } from "../switch.js";
@@ -27,6 +29,7 @@ export interface EnableOptions {
   append?: boolean;
   name?: string;
   python?: string;
+  hosts?: string;
 }
 
 const list = (s: string | undefined) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
@@ -88,10 +91,27 @@ export async function turnOn(d: Dirs, state: State, cfg: Config, target: string 
     coreName = choice.core;
     rcText = renderRc(p, { dataDir, source, omit, branch }, choice);
   }
+  let plans: HostPlan[] | undefined;
+  if (o.hosts !== undefined) {
+    if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
+    if (t.kind !== "gpdb" && t.kind !== "dir") throw usageError("--hosts applies to gpdb and dir installs (the same GPHOME path on every host)");
+    if (userRc) throw usageError("--hosts works with covshim's own coveragerc, not --rcfile");
+    const hostList = readHostfile(resolve(o.hosts));
+    plans = await planHosts(d, id, t, hostList, { source, omit, branch }, core);
+    // Reports read every host's files with the local paths (same GPHOME on each host).
+    const local = t.shimDir!;
+    rcText += `\n[paths]\ninstall =\n    ${local.replace(/\$/g, "$$$$")}\n    */${basename(local)}\n`;
+  }
   for (const n of t.notes) say(`note: ${n}`);
 
   const turnedOff: string[] = [];
+  let pendingHosts: HostRecord[] = [];
   for (const other of Object.values(state.installs)) {
+    if (other.id === id && other.hosts?.some((h) => h.state !== "off")) {
+      const r = await offHosts(other);
+      r.failed.forEach((f) => warn(f));
+      pendingHosts = (other.hosts ?? []).filter((h) => h.state === "unreachable");
+    }
     if (other.id === id && other.enabled) deactivate(other);
     else if (other.enabled && scope === "shell" && other.scope === "shell") {
       deactivate(other).forEach((n) => warn(n));
@@ -107,5 +127,19 @@ export async function turnOn(d: Dirs, state: State, cfg: Config, target: string 
     d, state, target: t, probe: p, name: o.name, scope, ttlSeconds: ttl,
     rcText, userRcfile: userRc, dataDir: effectiveData, core: coreName,
   });
+  rec.hosts = pendingHosts.length ? pendingHosts : undefined;
+  if (plans) {
+    try {
+      const on = await enableHosts(d, rec, t, plans, Date.parse(rec.expires!) / 1000);
+      rec.hosts = [...on, ...pendingHosts.filter((h) => !on.some((x) => x.host === h.host))];
+      await writeState(d, state);
+      say(`on for every process on ${on.length} hosts too: ${on.map((h) => h.host).join(", ")}`);
+    } catch (e) {
+      // A failed enable leaves every install as it was, here too.
+      deactivate(rec);
+      await writeState(d, state);
+      throw e;
+    }
+  }
   return { rec, target: t, turnedOff, probe: p };
 }

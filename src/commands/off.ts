@@ -4,6 +4,7 @@ import { resolveTarget } from "../install.js";
 import { dirs, installDir } from "../paths.js";
 import { type State, DamagedStateError, emptyState, readState, readTouched, withLock, writeState } from "../state.js";
 import { deactivate } from "../switch.js";
+import { offHosts } from "../cluster.js";
 import { hasShim, removeShim } from "../shim.js";
 import { writeShellFile } from "../shellfile.js";
 import { CovshimError } from "../errors.js";
@@ -39,7 +40,14 @@ export async function offCommand(target: string | undefined, o: { purge?: boolea
       const wasOn = rec.enabled || (rec.shim !== null && hasShim(rec.shim));
       notes.push(...deactivate(rec));
       if (wasOn) done.push(`${rec.name} (${rec.path})`);
-      if (o.purge) {
+      let hostsPending = false;
+      if (rec.hosts?.some((h) => h.state !== "off")) {
+        const r = await offHosts(rec);
+        if (r.off.length) done.push(`${rec.name} on ${r.off.join(", ")}`);
+        for (const f of r.failed) notes.push(`${f}; remembered: 'covshim off' tries again`);
+        hostsPending = r.failed.length > 0;
+      }
+      if (o.purge && !hostsPending) {
         rmSync(installDir(d, rec.id), { recursive: true, force: true });
         rmSync(rec.dataDir, { recursive: true, force: true });
         delete state.installs[rec.id];

@@ -8,6 +8,7 @@ export interface StatusInstall {
   name: string; path: string; kind: string; enabled: boolean; scope: string; since: string | null;
   expires: string | null; rcfile: string; dataDir: string; shim: string | null; python: string;
   pythonVersion: string; coverageVersion: string | null; core: string; dataFiles: number;
+  hosts?: { host: string; state: string; error?: string }[];
 }
 
 export function envView(env = process.env) {
@@ -22,6 +23,7 @@ export function statusData(now = Date.now()) {
     expires: i.expires, rcfile: i.rcfile, dataDir: i.dataDir, shim: i.shim && hasShim(i.shim) ? i.shim.path : null,
     python: i.python, pythonVersion: i.pythonVersion, coverageVersion: i.coverageVersion, core: i.core,
     dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
+    ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}) })) } : {}),
   }));
   const env = envView();
   const warnings: string[] = [];
@@ -38,6 +40,7 @@ export function statusData(now = Date.now()) {
     );
   }
   for (const i of installs) {
+    for (const h of i.hosts ?? []) if (h.state === "unreachable") warnings.push(`${i.name}: host ${h.host} could not be turned off (${h.error ?? "unreachable"}); run 'covshim off' again`);
     if (!i.enabled && i.shim) warnings.push(`${i.name} is off but a shim is still in ${i.shim}; run 'covshim off'`);
   }
   return { installs, env, warnings };
@@ -51,6 +54,7 @@ export async function statusCommand(o: { json?: boolean; check?: boolean }): Pro
     for (const i of s.installs) {
       const state = i.enabled ? `ON (${i.scope} scope${i.expires ? `, until ${i.expires}` : ""}, since ${i.since})` : "off";
       out(`${i.name}  ${state}\n  ${i.kind} ${i.path}\n  python ${i.pythonVersion} (${i.python}), coverage ${i.coverageVersion}, core ${i.core}\n  data ${i.dataDir} (${i.dataFiles} files)`);
+      for (const h of i.hosts ?? []) out(`  host ${h.host}: ${h.state}${h.error ? ` (${h.error})` : ""}`);
     }
     out(`COVERAGE_PROCESS_START: ${s.env.COVERAGE_PROCESS_START ?? "(unset)"}${s.env.COVERAGE_PROCESS_START ? (s.env.setByCovshim ? " (set by covshim)" : " (not set by covshim)") : ""}`);
     for (const w of s.warnings) out(`warning: ${w}`);

@@ -72,7 +72,7 @@ export function statusJson(home: string, extra: NodeJS.ProcessEnv = {}) {
   const r = covshim(home, ["status", "--json"], extra);
   if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as {
-    installs: Array<Record<string, unknown> & { name: string; path: string; enabled: boolean; rcfile: string; dataDir: string; core: string; shim: string | null; dataFiles: number }>;
+    installs: Array<Record<string, unknown> & { name: string; path: string; enabled: boolean; rcfile: string; dataDir: string; core: string; shim: string | null; dataFiles: number; scope: string; expires: string | null; pythonVersion: string; hosts?: { host: string; state: string; error?: string }[] }>;
     env: { COVERAGE_PROCESS_START: string | null; setByCovshim: boolean };
     warnings: string[];
   };
