@@ -73,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
     .command("doctor [target]")
     .description("what would stop measurement, and the fix")
     .option("--python <exe>", "interpreter of a dir or gpdb install")
+    .option("--hosts <file>", "check every host of a GPDB hostfile too")
     .action(async (target, o) => (await import("./commands/doctor.js")).doctorCommand(target, o));
 
   program

@@ -1,4 +1,6 @@
 import { readdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { probeHost, readHostfile } from "../hosts.js";
 import { tmpdir } from "node:os";
 import { loadConfig } from "../config.js";
 import { resolveTarget } from "../install.js";
@@ -18,7 +20,7 @@ interface Finding {
 }
 
 /** Everything that would stop or spoil measurement, each with its fix. */
-export async function doctorCommand(target: string | undefined, o: { python?: string }): Promise<void> {
+export async function doctorCommand(target: string | undefined, o: { python?: string; hosts?: string }): Promise<void> {
   const d = dirs();
   const findings: Finding[] = [];
   let state;
@@ -62,6 +64,19 @@ export async function doctorCommand(target: string | undefined, o: { python?: st
     for (const f of p.coveragePths) {
       if (f.endsWith("a1_coverage.pth")) findings.push({ level: "ok", text: `${f}: coverage's own hook, started by the same variable; harmless with covshim's shim` });
       else findings.push({ level: "warn", text: `${f}: an old pytest-cov hook that starts coverage too, so processes would start coverage twice`, fix: `rm ${f}` });
+    }
+    // Cluster hosts: from --hosts, else those this install was enabled on.
+    const known = state ? Object.values(state.installs).find((i) => i.path === t.path)?.hosts?.map((h) => h.host) : undefined;
+    const hosts = o.hosts ? readHostfile(resolve(o.hosts)) : known;
+    for (const host of hosts ?? []) {
+      try {
+        const hp = await probeHost(host, t.python, t.pythonPath, t.shimDir ?? t.path);
+        const bs = blockers(t, hp);
+        if (!bs.length) findings.push({ level: "ok", text: `host ${host}: Python ${hp.version}, coverage ${hp.coverage.version}` });
+        for (const b of bs) findings.push({ level: "block", text: `host ${host}: ${b.problem}`, fix: `ssh ${host} ${b.fix}` });
+      } catch (e) {
+        findings.push({ level: "block", text: (e as Error).message, fix: `check that 'ssh -o BatchMode=yes ${host} true' works` });
+      }
     }
   } else {
     findings.push({ level: "warn", text: "no install named: give a TARGET to check it (or set GPHOME / activate a venv)" });

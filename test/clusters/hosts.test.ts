@@ -89,6 +89,12 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(treeDiff(before.local, hashTree(gphome))).toEqual([]);
     expect(treeDiff(before.h1, hashTree(h1.gphome))).toEqual([]);
     expect(statusJson(home, env).installs).toEqual([]);
+    // doctor names the host that needs coverage, with the command to install it there.
+    const doc = covshim(home, ["doctor", gphome, "--hosts", cluster.hostfile()], env);
+    expect(doc.code).toBe(1);
+    expect(doc.stdout).toContain(`BLOCK host ${h1.addr}: coverage is not importable`);
+    expect(doc.stdout).toContain(`fix: ssh ${h1.addr} ${join(gphome, "bin", "python3")} -m pip install coverage`);
+    expect(doc.stdout).toContain(`BLOCK host ${h2.addr}: unreachable`);
     const usage = covshim(home, ["enable", gphome, "--hosts", cluster.hostfile()], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--hosts needs --scope install");
