@@ -101,6 +101,17 @@ if [[ -n ${COVSHIM_PROMPT-} ]]; then
 fi
 __covshim_lines=()
 if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t __covshim_lines < "$__covshim_file" || :; fi
-[[ -n ${__covshim_lines[6]-} ]] && __covshim_say "install scope: ${__covshim_lines[6]}"
+if [[ -n ${__covshim_lines[6]-} ]]; then
+  __covshim_exp=${__covshim_lines[7]-0}
+  case $__covshim_exp in '' | *[!0-9]*) __covshim_exp=0 ;; esac
+  printf -v __covshim_now '%(%s)T' -1
+  if (( __covshim_exp > 0 && __covshim_now >= __covshim_exp )); then
+    __covshim_say "install scope of ${__covshim_lines[6]} has expired: nothing is measured; 'covshim off' removes the shim"
+  else
+    printf -v __covshim_now '%(%H:%M)T' "$__covshim_exp"
+    __covshim_say "install scope: every process of ${__covshim_lines[6]} is measured until $__covshim_now"
+  fi
+  unset __covshim_exp __covshim_now
+fi
 unset __covshim_lines
 :

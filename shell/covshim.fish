@@ -122,6 +122,12 @@ end
 __covshim_sync
 set -q COVSHIM_PROMPT; and test -n "$COVSHIM_PROMPT"; and __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
 set -l __covshim_lines (string split \n -- $__covshim_cache)
-if test (count $__covshim_lines) -ge 7; and test -n "$__covshim_lines[7]"
-    __covshim_say "install scope: $__covshim_lines[7]"
+if test (count $__covshim_lines) -ge 8; and test -n "$__covshim_lines[7]"; and string match -qr '^[0-9]+$' -- $__covshim_lines[8]
+    # now = the state file's mtime + its age: both from the `path` builtin.
+    set -l __covshim_now (math (path mtime $__covshim_file) + (path mtime --relative $__covshim_file))
+    if test $__covshim_lines[8] -gt 0 -a $__covshim_now -ge $__covshim_lines[8]
+        __covshim_say "install scope of $__covshim_lines[7] has expired: nothing is measured; 'covshim off' removes the shim"
+    else
+        __covshim_say "install scope: every process of $__covshim_lines[7] is measured until it expires or 'covshim off'"
+    end
 end

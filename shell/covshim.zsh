@@ -78,7 +78,17 @@ __covshim_install() {
   [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
   local -a l
   [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
-  [[ -n ${l[7]-} ]] && __covshim_say "install scope: ${l[7]}"
+  if [[ -n ${l[7]-} ]]; then
+    local exp=${l[8]-0}
+    [[ $exp == <-> ]] || exp=0
+    if (( exp > 0 && ${EPOCHSECONDS:-0} >= exp )); then
+      __covshim_say "install scope of ${l[7]} has expired: nothing is measured; 'covshim off' removes the shim"
+    else
+      local until
+      strftime -s until '%H:%M' $exp 2>/dev/null || until=$exp
+      __covshim_say "install scope: every process of ${l[7]} is measured until $until"
+    fi
+  fi
   return 0
 }
 __covshim_install

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { homedir } from "node:os";
+import envPaths from "env-paths";
 
 export interface Dirs {
   config: string;
@@ -8,19 +8,15 @@ export interface Dirs {
 }
 
 /**
- * Where covshim keeps its files. COVSHIM_HOME puts everything under one
- * directory (tests, and users who want it); otherwise the XDG layout that
- * env-paths gives, computed here without loading it so `status` stays cheap.
+ * Where covshim keeps its files: env-paths' per-user directories (XDG
+ * variables honoured); COVSHIM_HOME puts everything under one directory.
  */
 export function dirs(env: NodeJS.ProcessEnv = process.env): Dirs {
   const home = env.COVSHIM_HOME;
   if (home) return { config: join(home, "config"), data: join(home, "data"), state: join(home, "state") };
-  const h = env.HOME || homedir();
-  return {
-    config: join(env.XDG_CONFIG_HOME || join(h, ".config"), "covshim"),
-    data: join(env.XDG_DATA_HOME || join(h, ".local", "share"), "covshim"),
-    state: join(env.XDG_STATE_HOME || join(h, ".local", "state"), "covshim"),
-  };
+  const p = envPaths("covshim", { suffix: "" });
+  // On Linux env-paths' "log" directory is XDG_STATE_HOME/covshim: the state's place.
+  return { config: p.config, data: p.data, state: p.log };
 }
 
 export const stateFile = (d: Dirs) => join(d.state, "state.json");

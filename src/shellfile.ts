@@ -20,13 +20,14 @@ export const promptText = (template: string, name: string) => template.replace(/
 /**
  * The file the hooks read with `read` at every prompt, one value a line:
  * format tag, rcfile (empty: nothing on), prompt text, since (epoch s),
- * warnAfter (s), warnEvery (s), a note on install-scope installs.
+ * warnAfter (s), warnEvery (s), the install-scope installs that are on
+ * (names), and the earliest of their expiry times (epoch s; 0: none).
  */
 export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }, now = Date.now()): string {
   const a = activeShellInstall(s);
-  const notes = Object.values(s.installs)
-    .filter((i) => i.enabled && i.scope === "install")
-    .map((i) => (i.expires && Date.parse(i.expires) <= now ? `${i.name} expired; run 'covshim off'` : `${i.name} on for every process`));
+  const wide = Object.values(s.installs).filter((i) => i.enabled && i.scope === "install");
+  const expiry = wide.length ? Math.min(...wide.map((i) => Math.floor(Date.parse(i.expires ?? "") / 1000) || 0)) : 0;
+  void now;
   const lines = [
     "covshim-shell 1",
     a ? a.rcfile : "",
@@ -34,7 +35,8 @@ export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: numb
     a && a.since ? String(Math.floor(Date.parse(a.since) / 1000)) : "0",
     String(cfg.warnAfter),
     String(cfg.warnEvery),
-    notes.join("; "),
+    wide.map((i) => i.name).join(", "),
+    String(expiry),
   ];
   for (const l of lines) {
     if (/[\n\r]/.test(l)) throw new CovshimError("a path or name with a newline cannot be handed to the shell hooks");

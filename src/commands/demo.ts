@@ -51,7 +51,11 @@ export async function demoCommand(o: { python?: string; keep?: boolean }): Promi
     await execa(python, ["-m", "coverage", "json", "-q", `--rcfile=${rec.rcfile}`, "-o", jsonFile], { cwd: rec.dataDir, env: covEnv, extendEnv: false });
     const marks = marksCovered(JSON.parse(readFileSync(jsonFile, "utf8")), appDir);
     out("  which processes were measured:");
-    for (const m of marks) out(`    ${m.measured ? "yes" : "NO "}  ${m.name.padEnd(20)} ${m.file}:${m.line}`);
+    for (const m of marks) {
+      // Saving before exec needs coverage's `patch = execv` (7.10+); older ones lose that part only.
+      const why = !m.measured && m.name === "before-exec" ? "  (the part before exec: needs coverage 7.10+)" : "";
+      out(`    ${m.measured ? "yes" : "NO "}  ${m.name.padEnd(20)} ${m.file}:${m.line}${why}`);
+    }
     const off = await covshim(["off"]);
     out(`$ covshim off\n${indent(String(off.stderr))}`);
     const after = hashTree(install);

@@ -69,3 +69,23 @@ describe.each(SHELLS)("%s hook", (sh) => {
     expect(await hand.run(show(sh, "H"))).toContain("H[/my/own.rc|]");
   });
 });
+
+describe.each(SHELLS)("%s hook and install scope", (sh) => {
+  it("says at shell start that an install-scope install is on, and when it has expired", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const venv = venvWithCoverage(join(t, "venv"));
+    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "2s"]).code).toBe(0);
+    const on = hookedShell(sh, t, home);
+    await on.waitFor(/install scope: every process of wide is measured until/);
+    // Install scope needs no variable in the shell.
+    expect(await on.run(show(sh, "I"))).toContain("I[|]");
+    await new Promise((r) => setTimeout(r, 2600));
+    const later = hookedShell(sh, t, home);
+    await later.waitFor(/install scope of wide has expired: nothing is measured; 'covshim off' removes the shim/);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    const after = hookedShell(sh, t, home);
+    await after.ready();
+    expect(after.screen()).not.toContain("install scope");
+  });
+});
