@@ -23,11 +23,10 @@ export const promptText = (template: string, name: string) => template.replace(/
  * warnAfter (s), warnEvery (s), the install-scope installs that are on
  * (names), and the earliest of their expiry times (epoch s; 0: none).
  */
-export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }, now = Date.now()): string {
+export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }): string {
   const a = activeShellInstall(s);
   const wide = Object.values(s.installs).filter((i) => i.enabled && i.scope === "install");
   const expiry = wide.length ? Math.min(...wide.map((i) => Math.floor(Date.parse(i.expires ?? "") / 1000) || 0)) : 0;
-  void now;
   const lines = [
     "covshim-shell 1",
     a ? a.rcfile : "",

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CovshimError } from "./errors.js";
 import { type Dirs, installDir } from "./paths.js";
@@ -136,5 +136,3 @@ export async function activate(a: ActivateArgs): Promise<InstallRecord> {
 
 /** A name safe in a prompt and a shell file: the directory's name, tamed. */
 export const defaultName = (path: string) => (basename(path).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[-_.]+/, "").slice(0, 40) || "install");
-
-export const readIfExists = (p: string) => (existsSync(p) ? readFileSync(p) : null);
