@@ -88,7 +88,9 @@ __covshim_install() {
       *) PROMPT_COMMAND="__covshim_sync;${PROMPT_COMMAND}" ;;
     esac
   fi
-  if [[ ${COVSHIM_PS1-} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+  local -a l=()
+  if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
+  if [[ (${COVSHIM_PS1-} == 1 || ${l[8]-} == ps1=1) && ${PS1-} != *COVSHIM_PROMPT* ]]; then
     # shellcheck disable=SC2016 # expanded at each prompt, not now
     PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
   fi

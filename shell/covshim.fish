@@ -110,7 +110,11 @@ function covshim
     return $__cs_rc
 end
 
-if test "$COVSHIM_PS1" = 1; and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
+
+__covshim_sync
+# Opt-in prompt change: COVSHIM_PS1=1, or the config key `ps1` (a line of the state file).
+if test "$COVSHIM_PS1" = 1; or string match -q -- "*ps1=1*" $__covshim_cache
+    and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
     functions -c fish_prompt __covshim_orig_prompt
     function fish_prompt
         set -l s $status
@@ -119,7 +123,6 @@ if test "$COVSHIM_PS1" = 1; and not functions -q __covshim_orig_prompt; and func
     end
 end
 
-__covshim_sync
 set -q COVSHIM_PROMPT; and test -n "$COVSHIM_PROMPT"; and __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
 set -l __covshim_lines (string split \n -- $__covshim_cache)
 if test (count $__covshim_lines) -ge 8; and test -n "$__covshim_lines[7]"; and string match -qr '^[0-9]+$' -- $__covshim_lines[8]

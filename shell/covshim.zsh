@@ -93,7 +93,11 @@ __covshim_install() {
 }
 __covshim_install
 # Outside the function: emulate -L would undo prompt_subst on return.
-if [[ ${COVSHIM_PS1-} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+# The config key `ps1` arrives as a line of the state file; no indexing here (ksh_arrays).
+__covshim_ps1=${COVSHIM_PS1-}
+[[ -r $__covshim_file && -O $__covshim_file && $(<$__covshim_file) == *$'\n'ps1=1* ]] && __covshim_ps1=1
+if [[ $__covshim_ps1 == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
   setopt prompt_subst
   PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
 fi
+unset __covshim_ps1

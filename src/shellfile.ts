@@ -12,6 +12,13 @@ export interface ShellView {
   installNote: string;
 }
 
+export interface ShellConfig {
+  prompt: string;
+  warnAfter: number;
+  warnEvery: number;
+  ps1?: boolean;
+}
+
 export const activeShellInstall = (s: State): InstallRecord | undefined =>
   Object.values(s.installs).find((i) => i.enabled && i.scope === "shell");
 
@@ -21,9 +28,9 @@ export const promptText = (template: string, name: string) => template.replace(/
  * The file the hooks read with `read` at every prompt, one value a line:
  * format tag, rcfile (empty: nothing on), prompt text, since (epoch s),
  * warnAfter (s), warnEvery (s), the install-scope installs that are on
- * (names), and the earliest of their expiry times (epoch s; 0: none).
+ * (names), the earliest of their expiry times (epoch s; 0: none), ps1=0|1.
  */
-export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }): string {
+export function renderShellFile(s: State, cfg: ShellConfig): string {
   const a = activeShellInstall(s);
   const wide = Object.values(s.installs).filter((i) => i.enabled && i.scope === "install");
   const expiry = wide.length ? Math.min(...wide.map((i) => Math.floor(Date.parse(i.expires ?? "") / 1000) || 0)) : 0;
@@ -36,6 +43,8 @@ export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: numb
     String(cfg.warnEvery),
     wide.map((i) => i.name).join(", "),
     String(expiry),
+    // The config key `ps1`: new shells change their prompt (as COVSHIM_PS1=1 does).
+    cfg.ps1 ? "ps1=1" : "ps1=0",
   ];
   for (const l of lines) {
     if (/[\n\r]/.test(l)) throw new CovshimError("a path or name with a newline cannot be handed to the shell hooks");
@@ -43,7 +52,7 @@ export function renderShellFile(s: State, cfg: { prompt: string; warnAfter: numb
   return lines.join("\n") + "\n";
 }
 
-export async function writeShellFile(d: Dirs, s: State, cfg: { prompt: string; warnAfter: number; warnEvery: number }): Promise<void> {
+export async function writeShellFile(d: Dirs, s: State, cfg: ShellConfig): Promise<void> {
   const { default: writeFileAtomic } = await import("write-file-atomic");
   await writeFileAtomic(shellFile(d), renderShellFile(s, cfg), { mode: 0o600 });
   step("wrote shell file");

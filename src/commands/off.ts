@@ -12,7 +12,7 @@ import { say, warn } from "../output.js";
 
 export async function offCommand(target: string | undefined, o: { purge?: boolean }): Promise<void> {
   const d = dirs();
-  const cfg = await loadConfig(d).catch(() => ({ prompt: "cov:{name}", warnAfter: 3600, warnEvery: 1800 }));
+  const cfg = await loadConfig(d).catch(() => ({ prompt: "cov:{name}", warnAfter: 3600, warnEvery: 1800, ps1: false }));
   await withLock(d, async () => {
     let state: State;
     let damaged = false;

@@ -196,3 +196,28 @@ describe("progress", () => {
     expect(term.screen()).toContain(`covshim: combining ${n}/${n} data files`);
   });
 });
+
+describe("run and Ctrl-C", () => {
+  it("Ctrl-C in a terminal reaches the command; covshim restores and exits 130", async () => {
+    const { Term } = await import("../helpers/tmux.js");
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const before = hashTree(venv);
+    const marker = join(t, "started");
+    const script = join(t, "sleepy.py");
+    writeFileSync(script, `import time\nopen(${JSON.stringify(marker)}, "w").close()\ntime.sleep(60)\n`);
+    const term = new Term("bash", t, baseEnv(home, { TERM: "xterm" }), "");
+    await term.ready();
+    term.type(`${process.execPath} ${CLI} run ${venv} -- ${join(venv, "bin", "python")} ${script}; echo "EXIT=$?"`);
+    const end = Date.now() + 30_000;
+    while (!existsSync(marker) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(statusJson(home).installs[0]!.enabled).toBe(true);
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("tmux", ["-L", term.socket, "send-keys", "-t", term.name, "C-c"]);
+    await term.waitFor(/^EXIT=130$/m);
+    expect(term.screen()).toContain("KeyboardInterrupt");
+    expect(statusJson(home).installs[0]!.enabled).toBe(false);
+    expect(treeDiff(before, hashTree(venv))).toEqual([]);
+  });
+});

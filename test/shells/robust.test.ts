@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir, venvWithCoverage } from "../helpers/fixtures.js";
@@ -124,6 +125,14 @@ describe("fish hook in the shells people have", () => {
       await s.waitFor(/\(cov:pp\) \[0\]PROMPT> $/m);
       const plain = hookedShell(sh, t, home);
       await plain.waitFor(/^\[0\]PROMPT> $/m);
+    }
+    // The same through the config key `ps1` in the per-user file.
+    mkdirSync(join(home, "config"), { recursive: true });
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ ps1: true }));
+    expect(covshim(home, ["enable", venv, "--name", "pp"]).code).toBe(0);
+    for (const sh of ["bash", "zsh", "fish"] as const) {
+      const s = hookedShell(sh, t, home);
+      await s.waitFor(/\(cov:pp\) \[0\]PROMPT> $/m);
     }
   });
 });
