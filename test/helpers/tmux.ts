@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { need } from "./tools.js";
+import { CACHE, need } from "./tools.js";
 
 const live: Term[] = [];
 afterEach(() => {
@@ -51,7 +51,9 @@ export class Term {
     const conf = join(home, ".config", "fish");
     mkdirSync(conf, { recursive: true });
     writeFileSync(join(conf, "config.fish"), `function fish_prompt; printf '[%s]PROMPT> ' $status; end\nfunction fish_greeting; end\n${rc}\n`);
-    return ["env", `HOME=${home}`, `XDG_CONFIG_HOME=${join(home, ".config")}`, "fish_history=", "fish", "-i"];
+    // fish writes generated completions in the background on a first start:
+    // into a data directory that outlives the test, not into its temp dir.
+    return ["env", `HOME=${home}`, `XDG_CONFIG_HOME=${join(home, ".config")}`, `XDG_DATA_HOME=${join(CACHE, "fish-data")}`, "fish_history=", "fish", "-i"];
   }
 
   screen(): string {
