@@ -44,19 +44,19 @@ describe("--scope install on a GPDB 7 / Cloudberry layout", () => {
     expect(treeDiff(before, hashTree(gphome)).filter((p) => !p.startsWith("lib/python/gppylib/__pycache__"))).toEqual([]);
   });
 
-  it("--for 3s: measurement stops by itself, covshim not running; status says to run off", async () => {
+  it("--for 5s: measurement stops by itself, covshim not running; status says to run off", async () => {
     const t = tempDir();
     const home = join(t, "home");
     const { gphome } = gpdb7(t);
     // Compile the package once, so that the tree's .pyc are there before and after.
     throughSsh(gphome, "gpsegwork 1");
     const before = hashTree(gphome);
-    expect(covshim(home, ["enable", gphome, "--scope", "install", "--for", "3s"], { PATH: `${gphome}/bin:${process.env.PATH}` }).code).toBe(0);
+    expect(covshim(home, ["enable", gphome, "--scope", "install", "--for", "5s"], { PATH: `${gphome}/bin:${process.env.PATH}` }).code).toBe(0);
     const rec = statusJson(home).installs[0]!;
     throughSsh(gphome, "gpsegwork 3");
     const n = dataFileCount(rec.dataDir);
     expect(n).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 3300));
+    await new Promise((r) => setTimeout(r, 5300));
     expect(throughSsh(gphome, "gpsegwork 3").stdout).toBe("3\n");
     expect(dataFileCount(rec.dataDir)).toBe(n);
     const st = statusJson(home);

@@ -75,12 +75,12 @@ describe.each(SHELLS)("%s hook and install scope", (sh) => {
     const t = tempDir();
     const home = join(t, "covshim");
     const venv = venvWithCoverage(join(t, "venv"));
-    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "2s"]).code).toBe(0);
+    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "5s"]).code).toBe(0);
     const on = hookedShell(sh, t, home);
     await on.waitFor(/install scope: every process of wide is measured until/);
     // Install scope needs no variable in the shell.
     expect(await on.run(show(sh, "I"))).toContain("I[|]");
-    await new Promise((r) => setTimeout(r, 2600));
+    await new Promise((r) => setTimeout(r, 5600));
     const later = hookedShell(sh, t, home);
     await later.waitFor(/install scope of wide has expired: nothing is measured; 'covshim off' removes the shim/);
     expect(covshim(home, ["off"]).code).toBe(0);
