@@ -60,7 +60,8 @@ function validate(data: unknown, file: string): FileConfig {
   throw new CovshimError(`${file}: ${key ? `key '${key}' ` : ""}${issue.message}`);
 }
 
-const list = (x: string | string[] | undefined) =>
+/** "a, b" or ["a", "b"] -> ["a", "b"]: config values and --source/--omit alike. */
+export const list = (x: string | string[] | undefined) =>
   x === undefined ? [] : (Array.isArray(x) ? x : x.split(",")).map((s) => s.trim()).filter(Boolean);
 
 /** Per-user file first, then the project's (found upwards from cwd), which wins. */

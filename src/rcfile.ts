@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { CovshimError, usageError } from "./errors.js";
 import { atLeast, type Probe } from "./probe.js";
 import type { Core } from "./state.js";
@@ -79,3 +80,9 @@ export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
   run += "disable_warnings = no-data-collected\n";
   return run;
 }
+
+/**
+ * [paths] for cluster data: files measured on other hosts under the same
+ * directory name map onto the local one when reports combine them.
+ */
+export const renderPaths = (localDir: string) => `\n[paths]\ninstall =\n    ${lit(localDir)}\n    */${lit(basename(localDir))}\n`;

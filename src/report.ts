@@ -33,8 +33,9 @@ export function pickInstall(s: State, target: string | undefined): InstallRecord
   throw usageError(`several installs: name one (${all.map((i) => i.name).join(", ")})`);
 }
 
-export const validName = (n: string) => {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(n)) throw usageError(`invalid report name '${n}': letters, digits, . _ - (up to 64)`);
+/** Names of installs and saved reports: safe in file names, prompts and the shell file. */
+export const validName = (n: string, what = "report name") => {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(n)) throw usageError(`invalid ${what} '${n}': letters, digits, . _ - (up to 64)`);
   return n;
 };
 

@@ -39,15 +39,20 @@ export function renderPth(code: string, expiresEpoch = 0): string {
 
 export const renderBlock = (code: string) => `${BEGIN}\n${code.trimEnd()}\n${END}\n`;
 
+/** Where covshim's marked block stands, markers and its newline included; null when there is none. */
+function blockAt(text: string): { start: number; stop: number } | null {
+  const start = text.indexOf(BEGIN);
+  const endAt = start < 0 ? -1 : text.indexOf(END, start);
+  if (endAt < 0) return null;
+  return { start, stop: endAt + END.length + (text[endAt + END.length] === "\n" ? 1 : 0) };
+}
+
 /** Removes covshim's marked block; null when there is none. */
 export function stripBlock(text: string): string | null {
-  const start = text.indexOf(BEGIN);
-  if (start < 0) return null;
-  const endAt = text.indexOf(END, start);
-  if (endAt < 0) return null;
-  let stop = endAt + END.length;
-  if (text[stop] === "\n") stop++;
-  let begin = start;
+  const at = blockAt(text);
+  if (!at) return null;
+  const stop = at.stop;
+  let begin = at.start;
   // The block was appended after a separating newline that covshim added.
   if (text.slice(0, begin).endsWith("\n\n") && stop === text.length) begin--;
   return text.slice(0, begin) + text.slice(stop);
@@ -137,11 +142,8 @@ const withBlock = (original: string, block: string) =>
 
 /** The marked block as it stands in a file, markers included. */
 function blockIn(text: string): string | null {
-  const start = text.indexOf(BEGIN);
-  const endAt = start < 0 ? -1 : text.indexOf(END, start);
-  if (endAt < 0) return null;
-  const stop = endAt + END.length + (text[endAt + END.length] === "\n" ? 1 : 0);
-  return text.slice(start, stop);
+  const at = blockAt(text);
+  return at ? text.slice(at.start, at.stop) : null;
 }
 
 export function writeShim(rec: ShimRecord, code: string, expiresEpoch = 0): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir, venvWithCoverage } from "./helpers/fixtures.js";
@@ -34,7 +34,6 @@ describe("configuration (cosmiconfig: project files and the per-user file)", () 
     const r = covshim(home, ["enable", venv], {}, proj);
     expect(r.code, r.stderr).toBe(0);
     const rec = statusJson(home).installs[0]!;
-    const { readFileSync } = require("node:fs") as typeof import("node:fs");
     const rc = readFileSync(rec.rcfile, "utf8");
     expect(rc).toContain("omit =\n    */tests/*\n");
     expect(rc).toContain("branch = True");

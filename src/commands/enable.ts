@@ -1,12 +1,13 @@
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { existsSync, statSync } from "node:fs";
-import { loadConfig } from "../config.js";
+import { list, loadConfig } from "../config.js";
+import { validName } from "../report.js";
 import { parseDuration } from "../duration.js";
 import { CovshimError, usageError } from "../errors.js";
 import { installId, resolveTarget } from "../install.js";
 import { dirs, installDir } from "../paths.js";
 import { probe } from "../probe.js";
-import { chooseCore, renderRc } from "../rcfile.js";
+import { chooseCore, renderPaths, renderRc } from "../rcfile.js";
 import { checkRcfile } from "../rccheck.js";
 import { moveAside } from "../datadir.js";
 import { CORES, type Core, type HostRecord, type State, readState, withLock, writeState } from "../state.js";
@@ -32,8 +33,6 @@ export interface EnableOptions {
   hosts?: string;
 }
 
-const list = (s: string | undefined) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-
 export async function enableCommand(target: string | undefined, o: EnableOptions): Promise<void> {
   const scope = o.scope ?? "shell";
   if (scope !== "shell" && scope !== "install") throw usageError(`invalid --scope '${scope}': use shell or install`);
@@ -58,7 +57,7 @@ export async function enableCommand(target: string | undefined, o: EnableOptions
  */
 export async function turnOn(d: Dirs, state: State, cfg: Config, target: string | undefined, o: EnableOptions, scope: "shell" | "install" | "run") {
   if (o.core !== undefined && !(CORES as readonly string[]).includes(o.core)) throw usageError(`invalid --core '${o.core}': use ${CORES.join(", ")}`);
-  if (o.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.name)) throw usageError(`invalid --name '${o.name}': letters, digits, . _ - (up to 64)`);
+  if (o.name !== undefined) validName(o.name, "--name");
   const ttl = o.for !== undefined ? parseDuration(o.for, "--for") : cfg.ttl;
   const core = (o.core ?? cfg.core) as Core;
   const branch = o.branch ?? cfg.branch;
@@ -99,8 +98,7 @@ export async function turnOn(d: Dirs, state: State, cfg: Config, target: string 
     const hostList = readHostfile(resolve(o.hosts));
     plans = await planHosts(d, id, t, hostList, { source, omit, branch }, core);
     // Reports read every host's files with the local paths (same GPHOME on each host).
-    const local = t.shimDir!;
-    rcText += `\n[paths]\ninstall =\n    ${local.replace(/\$/g, "$$$$")}\n    */${basename(local)}\n`;
+    rcText += renderPaths(t.shimDir!);
   }
   for (const n of t.notes) say(`note: ${n}`);
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseEnv, covshim, run, statusJson, tempDir, venvWithCoverage } from "../helpers/fixtures.js";
+import { baseEnv, covshim, evalIn, statusJson, tempDir, venvWithCoverage } from "../helpers/fixtures.js";
 import { CLI, need } from "../helpers/tools.js";
 
 describe("covshim env: export/unset lines each shell evaluates to exactly the value, running nothing", () => {
@@ -18,16 +18,7 @@ describe("covshim env: export/unset lines each shell evaluates to exactly the va
       need(sh);
       const lines = covshim(home, ["env", "--shell", sh]);
       expect(lines.code).toBe(0);
-      const script = sh === "fish"
-        ? `${lines.stdout}\nprintf '%s|%s|%s' "$COVERAGE_PROCESS_START" "$__COVSHIM_SET" "$COVSHIM_PROMPT"`
-        : `eval "$(cat)"; printf '%s|%s|%s' "$COVERAGE_PROCESS_START" "$__COVSHIM_SET" "$COVSHIM_PROMPT"`;
-      const r = sh === "fish"
-        ? run("fish", ["--no-config", "-c", script], baseEnv(home))
-        : (() => {
-            const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
-            const p = spawnSync(sh, ["-c", script], { input: lines.stdout, encoding: "utf8", env: baseEnv(home) });
-            return { code: p.status, stdout: p.stdout, stderr: p.stderr };
-          })();
+      const r = evalIn(sh, lines.stdout, `printf '%s|%s|%s' "$COVERAGE_PROCESS_START" "$__COVSHIM_SET" "$COVSHIM_PROMPT"`, baseEnv(home));
       expect(r.stderr, sh).toBe("");
       expect(r.stdout, sh).toBe(`${rc}|${rc}|cov:v1`);
     }

@@ -77,3 +77,13 @@ export function statusJson(home: string, extra: NodeJS.ProcessEnv = {}) {
     warnings: string[];
   };
 }
+
+/**
+ * Evaluates covshim's output (`env` lines or a `hook`) in a real shell, the way
+ * a user's rc file does, then runs `then` in the same shell.
+ */
+export function evalIn(sh: string, text: string, then: string, env: NodeJS.ProcessEnv, cwd?: string): Run {
+  return sh === "fish"
+    ? done(spawnSync("fish", ["--no-config", "-c", `${text}\n${then}`], { encoding: "utf8", env, cwd }))
+    : done(spawnSync(sh, ["-c", `eval "$(cat)"; ${then}`], { input: text, encoding: "utf8", env, cwd }));
+}

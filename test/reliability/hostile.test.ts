@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseEnv, covshim, run, statusJson, tempDir } from "../helpers/fixtures.js";
+import { baseEnv, covshim, evalIn, run, statusJson, tempDir } from "../helpers/fixtures.js";
 import { debianCoveragePython, need } from "../helpers/tools.js";
 import { hashTree, treeDiff } from "../../src/treehash.js";
 import { dataFileCount } from "../helpers/measure.js";
@@ -47,15 +46,11 @@ describe("hostile paths", () => {
         need(sh);
         const lines = covshim(home, ["env", "--shell", sh]).stdout;
         const show = `printf '%s' "$COVERAGE_PROCESS_START"`;
-        const p = sh === "fish"
-          ? spawnSync("fish", ["--no-config", "-c", `${lines}\n${show}`], { encoding: "utf8", cwd: root, env: baseEnv(home) })
-          : spawnSync(sh, ["-c", `eval "$(cat)"; ${show}`], { input: lines, encoding: "utf8", cwd: root, env: baseEnv(home) });
+        const p = evalIn(sh, lines, show, baseEnv(home), root);
         expect(p.stderr, `${sh} ${name}`).toBe("");
         expect(p.stdout, `${sh} ${name}`).toBe(rec.rcfile);
         const hook = covshim(home, ["hook", sh]).stdout;
-        const h = sh === "fish"
-          ? spawnSync("fish", ["--no-config", "-c", `${hook}\n${show}`], { encoding: "utf8", cwd: root, env: baseEnv(home, { COVSHIM_QUIET: "1" }) })
-          : spawnSync(sh, ["-c", `eval "$(cat)"; __covshim_sync; ${show}`], { input: hook, encoding: "utf8", cwd: root, env: baseEnv(home, { COVSHIM_QUIET: "1" }) });
+        const h = evalIn(sh, hook, `__covshim_sync; ${show}`, baseEnv(home, { COVSHIM_QUIET: "1" }), root);
         expect(h.stdout, `hook ${sh} ${name}: ${h.stderr}`).toBe(rec.rcfile);
       }
       expect(existsSync(join(root, "PWNED")), name).toBe(false);
@@ -83,7 +78,7 @@ describe("hostile paths", () => {
     const lib = join(t, "lib");
     mkdirSync(lib);
     writeFileSync(join(t, "real.py"), "x = 1\n");
-    require("node:fs").symlinkSync(join(t, "real.py"), join(lib, "sitecustomize.py"));
+    symlinkSync(join(t, "real.py"), join(lib, "sitecustomize.py"));
     const r = covshim(join(t, "home"), ["enable", lib, "--python", py]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("is a symbolic link");

@@ -1,8 +1,7 @@
 import { chownSync, readdirSync, statSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseEnv, covshim, statusJson, tempDir } from "../helpers/fixtures.js";
+import { baseEnv, covshim, evalIn, statusJson, tempDir } from "../helpers/fixtures.js";
 import { dirInstall } from "../helpers/installs.js";
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -39,10 +38,7 @@ describe("permissions", () => {
     const show = `printf '[%s]' "$COVERAGE_PROCESS_START"`;
     const check = (sh: string) => {
       const hook = covshim(home, ["hook", sh]).stdout;
-      const p = sh === "fish"
-        ? spawnSync("fish", ["--no-config", "-c", `${hook}\n${show}`], { encoding: "utf8", env: baseEnv(home, { COVSHIM_QUIET: "1" }) })
-        : spawnSync(sh, ["-c", `eval "$(cat)"; ${show}`], { input: hook, encoding: "utf8", env: baseEnv(home, { COVSHIM_QUIET: "1" }) });
-      return p.stdout;
+      return evalIn(sh, hook, show, baseEnv(home, { COVSHIM_QUIET: "1" })).stdout;
     };
     for (const sh of ["bash", "zsh", "fish"]) expect(check(sh), sh).toBe(`[${statusJson(home).installs[0]!.rcfile}]`);
     chownSync(file, 65534, 65534); // nobody: planted by someone else
