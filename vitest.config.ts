@@ -1,5 +1,10 @@
 import { defineConfig } from "vitest/config";
 
+// Users' machines do not set these; this one does. The suite runs as users
+// run: Python writes bytecode, and output is buffered.
+delete process.env.PYTHONDONTWRITEBYTECODE;
+delete process.env.PYTHONUNBUFFERED;
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],

@@ -1,12 +1,11 @@
 // Shared helpers for the benchmarks: fixtures, timing, medians.
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-export const CLI = join(ROOT, "dist", "covshim.cjs");
-export const CACHE = join(ROOT, ".cache", "bench");
+export { ROOT, CLI, have } from "../test/helpers/base.mjs";
+import { CLI, makeVenv, pyenvPython } from "../test/helpers/base.mjs";
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,44 +22,22 @@ export function timeMs(cmd, args, opts = {}) {
   return ms;
 }
 
+const made = [];
+// Every temp directory a benchmark makes goes when the process ends.
+process.on("exit", () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmp(prefix = "covshim-bench-") {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(d);
+  return d;
 }
 
-export function pyenv(version) {
-  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? "/root", ".pyenv");
-  const p = join(root, "versions", version, "bin", "python");
-  if (!existsSync(p)) throw new Error(`Python ${version} missing at ${p}`);
-  return p;
-}
-
-/** A venv of 3.11 with coverage from pip (the C tracer included), built once. */
-export function coverageSite311() {
-  // The same venv the test suite builds (test/helpers/global-setup.ts).
-  const venv = join(ROOT, ".cache", "test", "cov-venv-311");
-  const site = join(venv, "lib", "python3.11", "site-packages");
-  if (!existsSync(join(site, "coverage"))) {
-    mkdirSync(CACHE, { recursive: true });
-    execFileSync(pyenv("3.11.7"), ["-m", "venv", "--clear", venv]);
-    execFileSync(join(venv, "bin", "pip"), ["install", "-q", "coverage"], { stdio: "inherit" });
-  }
-  return site;
-}
+export const pyenv = pyenvPython;
 
 /** A fresh venv; coverage copied in (pure-Python only for other versions than 3.11). */
-export function venv(dir, version = "3.11.7", withCoverage = true) {
-  execFileSync(pyenv(version), ["-m", "venv", "--without-pip", dir]);
-  if (!withCoverage) return dir;
-  const from = coverageSite311();
-  const minor = version.split(".").slice(0, 2).join(".");
-  const to = join(dir, "lib", `python${minor}`, "site-packages");
-  const pure = minor !== "3.11";
-  for (const n of readdirSync(from)) {
-    if (!n.startsWith("coverage")) continue;
-    cpSync(join(from, n), join(to, n), { recursive: true, filter: (s) => !(pure && (s.endsWith(".so") || s.includes("__pycache__"))) });
-  }
-  return dir;
-}
+export const venv = (dir, version = "3.11.7", withCoverage = true) => makeVenv(dir, { version, withCoverage });
 
 export function covshim(home, args, extra = {}) {
   const env = { ...process.env, COVSHIM_HOME: home, COVSHIM_QUIET: "1", ...extra };
@@ -75,4 +52,3 @@ export function status(home) {
 }
 
 export const fmt = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
-export const have = (tool) => spawnSync("bash", ["-c", `command -v ${tool}`]).status === 0;

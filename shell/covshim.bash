@@ -17,35 +17,62 @@ __covshim_say() {
   return 0
 }
 
-# Reads the state covshim keeps for the shells and brings the variables in
-# step. Keeps $? for whatever runs after it (the user's prompt).
-__covshim_sync() {
-  local __cs_status=$? rc='' prompt='' since=0 after=3600 every=1800 now=0
+# Reads the shells' file (docs/shells.md: a version line, then key=value
+# lines) into globals. One builtin read; only a file of the user's own counts.
+__covshim_read() {
+  __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
+  __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
   local -a l=()
-  # One builtin read of the whole file; only a file of the user's own counts.
+  local line
   if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
-  if [[ ${l[0]-} == 'covshim-shell 1' ]]; then
-    rc=${l[1]-} prompt=${l[2]-} since=${l[3]-} after=${l[4]-} every=${l[5]-}
-    # Numbers only: anything else would be evaluated as a name in (( )).
-    case $since in '' | *[!0-9]*) since=0 ;; esac
-    case $after in '' | *[!0-9]*) after=3600 ;; esac
-    case $every in '' | *[!0-9]*) every=1800 ;; esac
-  fi
-  if [[ -n $rc ]]; then
+  [[ ${l[0]-} == 'covshim-shell 2' ]] || return 0
+  for line in "${l[@]:1}"; do
+    case $line in
+      rc=*) __covshim_rc=${line#*=} ;;
+      prompt=*) __covshim_prompt=${line#*=} ;;
+      ps1=*) __covshim_ps1=${line#*=} ;;
+      since=*) __covshim_since=${line#*=} ;;
+      warn_at=*) __covshim_warn_at=${line#*=} ;;
+      warn_every=*) __covshim_warn_every=${line#*=} ;;
+      warn_msg=*) __covshim_warn_msg=${line#*=} ;;
+      on_msg=*) __covshim_on_msg=${line#*=} ;;
+      scope_until=*) __covshim_scope_until=${line#*=} ;;
+      scope_msg=*) __covshim_scope_msg=${line#*=} ;;
+      expired_msg=*) __covshim_expired_msg=${line#*=} ;;
+    esac
+  done
+  # Numbers only: anything else would be evaluated as a name in (( )).
+  case $__covshim_since in '' | *[!0-9]*) __covshim_since=0 ;; esac
+  case $__covshim_warn_at in '' | *[!0-9]*) __covshim_warn_at=0 ;; esac
+  case $__covshim_warn_every in '' | *[!0-9]*) __covshim_warn_every=1800 ;; esac
+  case $__covshim_scope_until in '' | *[!0-9]*) __covshim_scope_until=0 ;; esac
+  return 0
+}
+
+# Brings the variables in step with the file. Keeps $? for whatever runs
+# after it (the user's prompt).
+__covshim_sync() {
+  local __cs_status=$? now=0 msg
+  __covshim_read
+  if [[ -n $__covshim_rc ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       # Set by hand: leave it alone, say so once.
       if [[ $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
         __covshim_warned_hand=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "$rc" ]]; then
-      export COVERAGE_PROCESS_START="$rc" __COVSHIM_SET="$rc"
+    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim_rc" ]]; then
+      export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
     fi
-    [[ ${COVSHIM_PROMPT-} == "$prompt" ]] || export COVSHIM_PROMPT="$prompt"
-    if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
-    if (( since > 0 && now - since >= after && now - __covshim_last_warn >= every )); then
-      __covshim_last_warn=$now
-      __covshim_say "measurement has been on for $(( (now - since) / 60 )) min ($prompt); 'covshim off' turns it off"
+    [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
+    if (( __covshim_warn_at > 0 )); then
+      if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
+      if (( now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
+        __covshim_last_warn=$now
+        # shellcheck disable=SC2059 # the format is covshim's own (docs/shells.md)
+        printf -v msg "$__covshim_warn_msg" $(( (now - __covshim_since) / 60 ))
+        __covshim_say "$msg"
+      fi
     fi
   else
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
@@ -88,9 +115,8 @@ __covshim_install() {
       *) PROMPT_COMMAND="__covshim_sync;${PROMPT_COMMAND}" ;;
     esac
   fi
-  local -a l=()
-  if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
-  if [[ (${COVSHIM_PS1-} == 1 || ${l[8]-} == ps1=1) && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+  __covshim_read
+  if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
     # shellcheck disable=SC2016 # expanded at each prompt, not now
     PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
   fi
@@ -98,22 +124,10 @@ __covshim_install() {
 }
 __covshim_install
 __covshim_sync
-if [[ -n ${COVSHIM_PROMPT-} ]]; then
-  __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
-fi
-__covshim_lines=()
-if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t __covshim_lines < "$__covshim_file" || :; fi
-if [[ -n ${__covshim_lines[6]-} ]]; then
-  __covshim_exp=${__covshim_lines[7]-0}
-  case $__covshim_exp in '' | *[!0-9]*) __covshim_exp=0 ;; esac
+[[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
+if (( __covshim_scope_until > 0 )); then
   printf -v __covshim_now '%(%s)T' -1
-  if (( __covshim_exp > 0 && __covshim_now >= __covshim_exp )); then
-    __covshim_say "install scope of ${__covshim_lines[6]} has expired: nothing is measured; 'covshim off' removes the shim"
-  else
-    printf -v __covshim_now '%(%H:%M)T' "$__covshim_exp"
-    __covshim_say "install scope: every process of ${__covshim_lines[6]} is measured until $__covshim_now"
-  fi
-  unset __covshim_exp __covshim_now
+  if (( __covshim_now >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
+  unset __covshim_now
 fi
-unset __covshim_lines
 :

@@ -18,35 +18,63 @@ __covshim_say() {
   return 0
 }
 
-# Reads the state covshim keeps for the shells and brings the variables in
-# step. Keeps $? for whatever runs after it. $(<file) is zsh's builtin read
-# of a whole file: no process.
+typeset -g __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
+typeset -g __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
+
+# Reads the shells' file (docs/shells.md: a version line, then key=value
+# lines) into globals. $(<file) is zsh's builtin read of a whole file: no
+# process. Only a file of the user's own counts.
+__covshim_read() {
+  emulate -L zsh
+  __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
+  __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
+  local -a l
+  local line
+  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
+  [[ ${l[1]-} == 'covshim-shell 2' ]] || return 0
+  for line in "${(@)l[2,-1]}"; do
+    case $line in
+      rc=*) __covshim_rc=${line#*=} ;;
+      prompt=*) __covshim_prompt=${line#*=} ;;
+      ps1=*) __covshim_ps1=${line#*=} ;;
+      since=*) __covshim_since=${line#*=} ;;
+      warn_at=*) __covshim_warn_at=${line#*=} ;;
+      warn_every=*) __covshim_warn_every=${line#*=} ;;
+      warn_msg=*) __covshim_warn_msg=${line#*=} ;;
+      on_msg=*) __covshim_on_msg=${line#*=} ;;
+      scope_until=*) __covshim_scope_until=${line#*=} ;;
+      scope_msg=*) __covshim_scope_msg=${line#*=} ;;
+      expired_msg=*) __covshim_expired_msg=${line#*=} ;;
+    esac
+  done
+  [[ $__covshim_since == <-> ]] || __covshim_since=0
+  [[ $__covshim_warn_at == <-> ]] || __covshim_warn_at=0
+  [[ $__covshim_warn_every == <-> ]] || __covshim_warn_every=1800
+  [[ $__covshim_scope_until == <-> ]] || __covshim_scope_until=0
+  return 0
+}
+
+# Brings the variables in step with the file. Keeps $? for whatever runs after it.
 __covshim_sync() {
   local __cs_status=$?
   emulate -L zsh
-  local rc='' prompt='' since=0 after=3600 every=1800 now=0
-  local -a l
-  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
-  if [[ ${l[1]-} == 'covshim-shell 1' ]]; then
-    rc=${l[2]-} prompt=${l[3]-} since=${l[4]-} after=${l[5]-} every=${l[6]-}
-    [[ $since == <-> ]] || since=0
-    [[ $after == <-> ]] || after=3600
-    [[ $every == <-> ]] || every=1800
-  fi
-  if [[ -n $rc ]]; then
+  local now=0 msg
+  __covshim_read
+  if [[ -n $__covshim_rc ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       if [[ $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
         __covshim_warned_hand=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "$rc" ]]; then
-      export COVERAGE_PROCESS_START="$rc" __COVSHIM_SET="$rc"
+    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim_rc" ]]; then
+      export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
     fi
-    [[ ${COVSHIM_PROMPT-} == "$prompt" ]] || export COVSHIM_PROMPT="$prompt"
+    [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
     now=${EPOCHSECONDS:-0}
-    if (( since > 0 && now > 0 && now - since >= after && now - __covshim_last_warn >= every )); then
+    if (( __covshim_warn_at > 0 && now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
       __covshim_last_warn=$now
-      __covshim_say "measurement has been on for $(( (now - since) / 60 )) min ($prompt); 'covshim off' turns it off"
+      printf -v msg "$__covshim_warn_msg" $(( (now - __covshim_since) / 60 ))
+      __covshim_say "$msg"
     fi
   else
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
@@ -75,29 +103,15 @@ __covshim_install() {
     precmd_functions=(__covshim_sync $precmd_functions)
   fi
   __covshim_sync
-  [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "measurement is on in this shell ($COVSHIM_PROMPT); 'covshim off' turns it off"
-  local -a l
-  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
-  if [[ -n ${l[7]-} ]]; then
-    local exp=${l[8]-0}
-    [[ $exp == <-> ]] || exp=0
-    if (( exp > 0 && ${EPOCHSECONDS:-0} >= exp )); then
-      __covshim_say "install scope of ${l[7]} has expired: nothing is measured; 'covshim off' removes the shim"
-    else
-      local until
-      strftime -s until '%H:%M' $exp 2>/dev/null || until=$exp
-      __covshim_say "install scope: every process of ${l[7]} is measured until $until"
-    fi
+  [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
+  if (( __covshim_scope_until > 0 )); then
+    if (( ${EPOCHSECONDS:-0} >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
   fi
   return 0
 }
 __covshim_install
 # Outside the function: emulate -L would undo prompt_subst on return.
-# The config key `ps1` arrives as a line of the state file; no indexing here (ksh_arrays).
-__covshim_ps1=${COVSHIM_PS1-}
-[[ -r $__covshim_file && -O $__covshim_file && $(<$__covshim_file) == *$'\n'ps1=1* ]] && __covshim_ps1=1
-if [[ $__covshim_ps1 == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
   setopt prompt_subst
   PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
 fi
-unset __covshim_ps1

@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { existsSync } from "node:fs";
 import * as v from "valibot";
 import { CovshimError } from "./errors.js";
 import { parseDuration } from "./duration.js";
-import type { Dirs } from "./paths.js";
-import { CORES } from "./state.js";
+import { type Dirs, userConfigFiles } from "./paths.js";
+import { CORES } from "./state/state.js";
 
 const duration = v.pipe(
   v.string(),
@@ -46,10 +45,28 @@ export interface Config {
   dataDir?: string;
   prompt: string;
   ps1: boolean;
-  files: string[];
 }
 
 const DEFAULTS = { warnAfter: "1h", warnEvery: "30m", ttl: "8h", prompt: "cov:{name}" };
+
+/** The configuration with no file: what `off` falls back on when a file is broken. */
+export const defaultConfig = (): Config => resolveConfig({});
+
+function resolveConfig(merged: FileConfig): Config {
+  return {
+    target: merged.target,
+    warnAfter: parseDuration(merged.warnAfter ?? DEFAULTS.warnAfter),
+    warnEvery: parseDuration(merged.warnEvery ?? DEFAULTS.warnEvery),
+    ttl: parseDuration(merged.ttl ?? DEFAULTS.ttl),
+    omit: list(merged.omit),
+    source: list(merged.source),
+    branch: merged.branch ?? false,
+    core: merged.core ?? "auto",
+    dataDir: merged.dataDir,
+    prompt: merged.prompt ?? DEFAULTS.prompt,
+    ps1: merged.ps1 ?? false,
+  };
+}
 
 function validate(data: unknown, file: string): FileConfig {
   const r = v.safeParse(ConfigSchema, data ?? {});
@@ -72,8 +89,7 @@ export async function loadConfig(d: Dirs, cwd = process.cwd()): Promise<Config> 
   const explorer = cosmiconfig("covshim", { searchStrategy: "global", cache: false });
   const merged: FileConfig = {};
   const files: string[] = [];
-  for (const name of ["config.json", "config.yaml", "config.yml", "config.js"]) {
-    const f = join(d.config, name);
+  for (const f of userConfigFiles(d)) {
     if (!existsSync(f)) continue;
     const r = await explorer.load(f).catch((e: Error) => {
       throw new CovshimError(`${f}: ${e.message.split("\n")[0]}`);
@@ -90,18 +106,5 @@ export async function loadConfig(d: Dirs, cwd = process.cwd()): Promise<Config> 
     Object.assign(merged, validate(found.config, found.filepath));
     files.push(found.filepath);
   }
-  return {
-    target: merged.target,
-    warnAfter: parseDuration(merged.warnAfter ?? DEFAULTS.warnAfter),
-    warnEvery: parseDuration(merged.warnEvery ?? DEFAULTS.warnEvery),
-    ttl: parseDuration(merged.ttl ?? DEFAULTS.ttl),
-    omit: list(merged.omit),
-    source: list(merged.source),
-    branch: merged.branch ?? false,
-    core: merged.core ?? "auto",
-    dataDir: merged.dataDir,
-    prompt: merged.prompt ?? DEFAULTS.prompt,
-    ps1: merged.ps1 ?? false,
-    files,
-  };
+  return resolveConfig(merged);
 }

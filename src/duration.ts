@@ -13,12 +13,3 @@ export function parseDuration(text: string, what = "duration"): number {
   if (total <= 0) throw usageError(`invalid ${what} '${text}': must be more than zero`);
   return Math.round(total);
 }
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return m ? `${h}h${m}m` : `${h}h`;
-}

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import envPaths from "env-paths";
 
 export interface Dirs {
@@ -8,8 +8,9 @@ export interface Dirs {
 }
 
 /**
- * Where covshim keeps its files: env-paths' per-user directories (XDG
- * variables honoured); COVSHIM_HOME puts everything under one directory.
+ * Every place covshim keeps a file of its own is named here and nowhere else.
+ * env-paths' per-user directories (XDG variables honoured); COVSHIM_HOME puts
+ * everything under one directory.
  */
 export function dirs(env: NodeJS.ProcessEnv = process.env): Dirs {
   const home = env.COVSHIM_HOME;
@@ -20,7 +21,23 @@ export function dirs(env: NodeJS.ProcessEnv = process.env): Dirs {
 }
 
 export const stateFile = (d: Dirs) => join(d.state, "state.json");
+export const lockFile = (d: Dirs) => join(d.state, "state.json.lock");
 export const touchedFile = (d: Dirs) => join(d.state, "touched.log");
-/** The small file the shell hooks read with builtins at every prompt. */
+/** The small file the shell hooks read with builtins at every prompt (docs/shells.md). */
 export const shellFile = (d: Dirs) => join(d.state, "shell.env");
-export const installDir = (d: Dirs, id: string) => join(d.data, "installs", id);
+/** The per-user configuration files, in the order they are looked for. */
+export const userConfigFiles = (d: Dirs) => ["config.json", "config.yaml", "config.yml", "config.js"].map((n) => join(d.config, n));
+
+/** Everything covshim keeps for one install. */
+export const installHome = (d: Dirs, id: string) => join(d.data, "installs", id);
+export const generatedRcfile = (d: Dirs, id: string) => join(installHome(d, id), "coveragerc");
+/** The config key `dataDir` moves every install's data under one directory. */
+export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configured ? join(resolve(configured), id) : join(installHome(d, id), "data"));
+export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));
+export const reportsDir = (d: Dirs, id: string) => join(installHome(d, id), "reports");
+export const savedReport = (d: Dirs, id: string, name: string) => join(reportsDir(d, id), `${name}.json`);
+
+/** On a cluster host: the same path as locally (same user, same layout). */
+export const remoteHome = (d: Dirs, id: string) => join(d.data, "remote", id);
+export const remoteRcfile = (d: Dirs, id: string) => join(remoteHome(d, id), "coveragerc");
+export const remoteDataDir = (d: Dirs, id: string) => join(remoteHome(d, id), "data");

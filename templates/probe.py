@@ -71,8 +71,4 @@ for d in out["siteDirs"] + [out["purelib"]]:
         pass
 out["coveragePths"] = sorted(set(pths))
 
-target = sys.argv[1] if len(sys.argv) > 1 else None
-if target:
-    out["targetWritable"] = os.access(target, os.W_OK)
-    out["targetOnPath"] = os.path.realpath(target) in [os.path.realpath(p or os.getcwd()) for p in out["sysPath"]]
 sys.stdout.write(json.dumps(out))

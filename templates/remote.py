@@ -36,6 +36,30 @@ def pycs(shim):
     return sorted(found)
 
 
+def dir_times(shim):
+    # The directories whose entries the shim changes: mtime and entries, put
+    # back at remove while the entries are the same.
+    out = []
+    for d in (os.path.dirname(shim), os.path.join(os.path.dirname(shim), "__pycache__")):
+        if os.path.isdir(d):
+            st = os.stat(d)
+            out.append([d, getattr(st, "st_mtime_ns", None) or int(st.st_mtime * 1e9), sorted(os.listdir(d))])
+    return out
+
+
+def restore_dir_times(dirs):
+    for d, ns, names in dirs:
+        try:
+            if sorted(os.listdir(d)) != names:
+                continue
+            try:
+                os.utime(d, ns=(ns, ns))
+            except TypeError:  # Python 2: seconds only
+                os.utime(d, (ns / 1e9, ns / 1e9))
+        except OSError:
+            pass
+
+
 def install(a):
     home = a["dir"]
     for d in (home, a["dataDir"], os.path.join(home, "backup")):
@@ -47,7 +71,7 @@ def install(a):
     if os.path.islink(shim):
         raise SystemExit("%s is a symbolic link; covshim does not write through links" % shim)
     if not os.path.exists(meta_file):
-        meta = {"existed": os.path.exists(shim), "pycache": os.path.isdir(os.path.join(os.path.dirname(shim), "__pycache__")), "pycs": []}
+        meta = {"existed": os.path.exists(shim), "pycache": os.path.isdir(os.path.join(os.path.dirname(shim), "__pycache__")), "pycs": [], "dirs": dir_times(shim)}
         if meta["existed"]:
             shutil.copy2(shim, os.path.join(home, "backup", "original"))
         for i, p in enumerate(pycs(shim)):
@@ -95,6 +119,7 @@ def remove(a):
         cache = os.path.join(os.path.dirname(shim), "__pycache__")
         if not meta["pycache"] and os.path.isdir(cache) and not os.listdir(cache):
             os.rmdir(cache)
+    restore_dir_times(meta.get("dirs", []))
     shutil.rmtree(os.path.join(home, "backup"))
     out({"ok": True, "changed": changed})
 

@@ -1,20 +1,27 @@
 import { CovshimError } from "../errors.js";
 import { dirs } from "../paths.js";
-import { readState } from "../state.js";
-import { pickInstall } from "../report.js";
-import { collectHosts } from "../cluster.js";
+import { readState } from "../state/state.js";
+import { pickInstall } from "../install/choose.js";
+import { collectHosts } from "../cluster/hosts.js";
 import { say, warn } from "../output.js";
+import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
-/** `covshim collect [TARGET]`: every host's data files, brought into the local data directory. */
-export async function collectCommand(target: string | undefined): Promise<void> {
-  const rec = pickInstall(readState(dirs()), target);
-  if (!rec.hosts?.length) throw new CovshimError(`${rec.name} has no cluster hosts (enable it with --scope install --hosts FILE)`);
-  const r = await collectHosts(rec);
-  for (const h of r) {
-    if (h.error) warn(h.error);
-    else say(`${h.host}: ${h.files} data files`);
-  }
-  const failed = r.filter((h) => h.error);
-  if (failed.length) throw new CovshimError(`${failed.length} of ${r.length} hosts could not be collected from (see above)`);
-  say(`collected into ${rec.dataDir}; 'covshim report' combines them`);
-}
+export const collect: CommandSpec = {
+  name: "collect",
+  args: "[target]",
+  summary: "bring the data files of every cluster host back, named by host",
+  details: TARGET_HELP,
+  examples: ["covshim collect && covshim report", "covshim collect $GPHOME"],
+  async action([target]) {
+    const rec = pickInstall(readState(dirs()), target);
+    if (!rec.hosts?.length) throw new CovshimError(`${rec.name} has no cluster hosts (enable it with --scope install --hosts FILE)`);
+    const r = await collectHosts(rec);
+    for (const h of r) {
+      if (h.error) warn(h.error);
+      else say(`${h.host}: ${h.files} data files`);
+    }
+    const failed = r.filter((h) => h.error);
+    if (failed.length) throw new CovshimError(`${failed.length} of ${r.length} hosts could not be collected from (see above)`);
+    say(`collected into ${rec.dataDir}; 'covshim report' combines them`);
+  },
+};

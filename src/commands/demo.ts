@@ -2,12 +2,13 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, realpathSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CovshimError } from "../errors.js";
-import { hashTree, treeDiff } from "../treehash.js";
-import { writeDemoApp, marksCovered } from "../demoapp.js";
-import { dataFiles } from "../datadir.js";
-import { whichPython } from "../install.js";
-import { pythonEnv } from "../probe.js";
+import { hashTree, treeDiff } from "../fs/treehash.js";
+import { writeDemoApp, marksCovered } from "../demo/app.js";
+import { dataFiles } from "../coverage/datadir.js";
+import { whichPython } from "../install/target.js";
+import { pythonEnv } from "../install/probe.js";
 import { out } from "../output.js";
+import type { CommandSpec } from "./spec.js";
 
 /**
  * A throwaway install (a PYTHONPATH directory that already has a
@@ -15,7 +16,18 @@ import { out } from "../output.js";
  * processes were measured, off, and proof that the install is as it was.
  * Runs under its own COVSHIM_HOME so the user's state is not touched.
  */
-export async function demoCommand(o: { python?: string; keep?: boolean }): Promise<void> {
+export const demo: CommandSpec = {
+  name: "demo",
+  summary: "a throwaway install with a multi-process app: enable, run, report, off",
+  examples: ["covshim demo", "covshim demo --python /usr/bin/python3 --keep"],
+  options: [
+    { flags: "--python <exe>", help: "interpreter with coverage to use" },
+    { flags: "--keep", help: "keep the throwaway directory" },
+  ],
+  action: (_args, o) => runDemo(o as { python?: string; keep?: boolean }),
+};
+
+async function runDemo(o: { python?: string; keep?: boolean }): Promise<void> {
   const { execa } = await import("execa");
   const root = realpathSync(mkdtempSync(join(tmpdir(), "covshim-demo-")));
   const home = join(root, "covshim-home");
@@ -38,8 +50,8 @@ export async function demoCommand(o: { python?: string; keep?: boolean }): Promi
     out(`$ covshim enable ${install} --python ${python} --name demo\n${indent(String(en.stderr))}`);
     const status = JSON.parse(String((await covshim(["status", "--json"])).stdout));
     const rec = status.installs[0];
-    const runEnv: NodeJS.ProcessEnv = { ...pythonEnv([install], env), COVERAGE_PROCESS_START: rec.rcfile };
-    delete runEnv.COVSHIM_DISABLE;
+    // The app runs as the user's programs do (bytecode written, if the user's environment allows).
+    const runEnv: NodeJS.ProcessEnv = { ...env, PYTHONPATH: [install, env.PYTHONPATH].filter(Boolean).join(":"), COVERAGE_PROCESS_START: rec.rcfile };
     const run = await execa(python, [app], { env: runEnv, extendEnv: false, reject: false, cwd: appDir });
     out(`$ python ${app}   (COVERAGE_PROCESS_START set, as the shell hook does)\n${indent(String(run.stdout))}`);
     if (run.exitCode !== 0) throw new CovshimError(`the demo app failed: ${String(run.stderr).trim().split("\n").pop()}`);

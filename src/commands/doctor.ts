@@ -1,89 +1,35 @@
-import { readdirSync } from "node:fs";
-import { resolve } from "node:path";
-import { probeHost, readHostfile } from "../hosts.js";
-import { tmpdir } from "node:os";
 import { loadConfig } from "../config.js";
-import { resolveTarget } from "../install.js";
-import { dirs } from "../paths.js";
-import { probe } from "../probe.js";
-import { readState } from "../state.js";
-import { blockers } from "../switch.js";
-import { chooseCore } from "../rcfile.js";
-import { envView } from "./status.js";
-import { out } from "../output.js";
 import { CovshimError } from "../errors.js";
+import { dirs } from "../paths.js";
+import { readState, type State } from "../state/state.js";
+import { type Finding, diagnose } from "../switch/doctor.js";
+import { out } from "../output.js";
+import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
-interface Finding {
-  level: "ok" | "warn" | "block";
-  text: string;
-  fix?: string;
-}
-
-/** Everything that would stop or spoil measurement, each with its fix. */
-export async function doctorCommand(target: string | undefined, o: { python?: string; hosts?: string }): Promise<void> {
-  const d = dirs();
-  const findings: Finding[] = [];
-  let state;
-  try {
-    state = readState(d);
-  } catch (e) {
-    findings.push({ level: "block", text: (e as Error).message, fix: "covshim off" });
-  }
-  const cfg = await loadConfig(d);
-  const env = envView();
-  if (env.COVERAGE_PROCESS_START && !env.setByCovshim) {
-    findings.push({ level: "warn", text: `COVERAGE_PROCESS_START=${env.COVERAGE_PROCESS_START} is set, not by covshim`, fix: "unset COVERAGE_PROCESS_START" });
-  }
-  const tmp = tmpdir();
-  const leftovers = (() => {
+export const doctor: CommandSpec = {
+  name: "doctor",
+  args: "[target]",
+  summary: "what would stop measurement, and the fix",
+  details: TARGET_HELP,
+  examples: ["covshim doctor $GPHOME", "covshim doctor ./venv", "covshim doctor $GPHOME --hosts ~/hostfile"],
+  options: [
+    { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
+    { flags: "--hosts <file>", help: "check every host of a GPDB hostfile too" },
+  ],
+  async action([target], o) {
+    const d = dirs();
+    const findings: Finding[] = [];
+    let state: State | undefined;
     try {
-      return readdirSync(tmp).filter((n) => n.startsWith("coverage-data") || n.startsWith(".coverage."));
-    } catch {
-      return [];
+      state = readState(d);
+    } catch (e) {
+      findings.push({ level: "block", text: (e as Error).message, fix: "covshim off" });
     }
-  })();
-  if (leftovers.length) {
-    findings.push({ level: "warn", text: `${leftovers.length} data files of the hand procedure in ${tmp} (${leftovers.slice(0, 3).join(", ")}${leftovers.length > 3 ? ", ..." : ""})`, fix: `rm ${tmp}/coverage-data* ${tmp}/.coverage.*` });
-  }
-  const haveTarget = target ?? cfg.target ?? process.env.GPHOME ?? process.env.VIRTUAL_ENV;
-  if (haveTarget) {
-    const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-    const p = await probe(t.python, { pythonPath: t.pythonPath, target: t.shimDir });
-    findings.push({ level: "ok", text: `${t.kind} install ${t.path}: Python ${p.version} (${p.executable})` });
-    for (const n of t.notes) findings.push({ level: "warn", text: n });
-    for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
-    if (p.coverage.importable) {
-      findings.push({ level: "ok", text: `coverage ${p.coverage.version} (${p.coverage.ctrace ? "C tracer" : "no C tracer"}${p.hasSysMonitoring ? ", sys.monitoring" : ""})` });
-      try {
-        const c = chooseCore(p, cfg.core, cfg.branch);
-        findings.push({ level: c.warning ? "warn" : "ok", text: c.warning ?? `core auto would use ${c.core}` });
-      } catch (e) {
-        findings.push({ level: "block", text: (e as Error).message });
-      }
+    findings.push(...(await diagnose(state, await loadConfig(d), target, o as { python?: string; hosts?: string })));
+    for (const f of findings) {
+      const tag = f.level === "ok" ? "ok   " : f.level === "warn" ? "warn " : "BLOCK";
+      out(`${tag} ${f.text}${f.fix ? `\n      fix: ${f.fix}` : ""}`);
     }
-    for (const f of p.coveragePths) {
-      if (f.endsWith("a1_coverage.pth")) findings.push({ level: "ok", text: `${f}: coverage's own hook, started by the same variable; harmless with covshim's shim` });
-      else findings.push({ level: "warn", text: `${f}: an old pytest-cov hook that starts coverage too, so processes would start coverage twice`, fix: `rm ${f}` });
-    }
-    // Cluster hosts: from --hosts, else those this install was enabled on.
-    const known = state ? Object.values(state.installs).find((i) => i.path === t.path)?.hosts?.map((h) => h.host) : undefined;
-    const hosts = o.hosts ? readHostfile(resolve(o.hosts)) : known;
-    for (const host of hosts ?? []) {
-      try {
-        const hp = await probeHost(host, t.python, t.pythonPath, t.shimDir ?? t.path);
-        const bs = blockers(t, hp);
-        if (!bs.length) findings.push({ level: "ok", text: `host ${host}: Python ${hp.version}, coverage ${hp.coverage.version}` });
-        for (const b of bs) findings.push({ level: "block", text: `host ${host}: ${b.problem}`, fix: `ssh ${host} ${b.fix}` });
-      } catch (e) {
-        findings.push({ level: "block", text: (e as Error).message, fix: `check that 'ssh -o BatchMode=yes ${host} true' works` });
-      }
-    }
-  } else {
-    findings.push({ level: "warn", text: "no install named: give a TARGET to check it (or set GPHOME / activate a venv)" });
-  }
-  for (const f of findings) {
-    const tag = f.level === "ok" ? "ok   " : f.level === "warn" ? "warn " : "BLOCK";
-    out(`${tag} ${f.text}${f.fix ? `\n      fix: ${f.fix}` : ""}`);
-  }
-  if (findings.some((f) => f.level === "block")) throw new CovshimError("doctor found problems that stop measurement (see above)");
-}
+    if (findings.some((f) => f.level === "block")) throw new CovshimError("doctor found problems that stop measurement (see above)");
+  },
+};

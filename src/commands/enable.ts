@@ -1,143 +1,55 @@
-import { join, resolve } from "node:path";
-import { existsSync, statSync } from "node:fs";
-import { list, loadConfig } from "../config.js";
-import { validName } from "../report.js";
-import { parseDuration } from "../duration.js";
-import { CovshimError, usageError } from "../errors.js";
-import { installId, resolveTarget } from "../install.js";
-import { dirs, installDir } from "../paths.js";
-import { probe } from "../probe.js";
-import { chooseCore, renderPaths, renderRc } from "../rcfile.js";
-import { checkRcfile } from "../rccheck.js";
-import { moveAside } from "../datadir.js";
-import { CORES, type Core, type HostRecord, type State, readState, withLock, writeState } from "../state.js";
-import { readHostfile } from "../hosts.js";
-import { type HostPlan, enableHosts, offHosts, planHosts } from "../cluster.js";
-import type { Dirs } from "../paths.js";
-import type { Config } from "../config.js";
-import { activate, blockers, deactivate } from "../switch.js";
-import { writeShellFile } from "../shellfile.js";
+import { loadConfig } from "../config.js";
+import { usageError } from "../errors.js";
+import { dirs } from "../paths.js";
+import { readState, withLock } from "../state/state.js";
+import { writeShellFile } from "../shells/statefile.js";
+import { type EnableOptions, planEnable } from "../switch/plan.js";
+import { applyEnable } from "../switch/apply.js";
 import { say, warn } from "../output.js";
+import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
-export interface EnableOptions {
-  rcfile?: string;
-  source?: string;
-  omit?: string;
-  branch?: boolean;
-  core?: string;
-  scope?: string;
-  for?: string;
-  append?: boolean;
-  name?: string;
-  python?: string;
-  hosts?: string;
-}
-
-export async function enableCommand(target: string | undefined, o: EnableOptions): Promise<void> {
-  const scope = o.scope ?? "shell";
-  if (scope !== "shell" && scope !== "install") throw usageError(`invalid --scope '${scope}': use shell or install`);
-  if (o.for !== undefined && scope !== "install") throw usageError("--for applies to --scope install (shell scope lasts until off)");
-  const d = dirs();
-  const cfg = await loadConfig(d);
-  await withLock(d, async () => {
-    const state = readState(d);
-    const { rec, turnedOff, probe: p } = await turnOn(d, state, cfg, target, o, scope);
-    for (const c of p.coveragePths) say(`note: ${c} also starts coverage when the variable is set; the shim and it agree`);
-    await writeShellFile(d, state, cfg);
-    for (const n of turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
-    say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`);
-    if (scope === "install") say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
-    else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
-  });
-}
-
-/**
- * Checks everything, then turns an install on. Shared by `enable` and `run`
- * (scope "run": on for one command, ignored by the shell hooks).
- */
-export async function turnOn(d: Dirs, state: State, cfg: Config, target: string | undefined, o: EnableOptions, scope: "shell" | "install" | "run") {
-  if (o.core !== undefined && !(CORES as readonly string[]).includes(o.core)) throw usageError(`invalid --core '${o.core}': use ${CORES.join(", ")}`);
-  if (o.name !== undefined) validName(o.name, "--name");
-  const ttl = o.for !== undefined ? parseDuration(o.for, "--for") : cfg.ttl;
-  const core = (o.core ?? cfg.core) as Core;
-  const branch = o.branch ?? cfg.branch;
-  const source = o.source !== undefined ? list(o.source) : cfg.source;
-  const omit = o.omit !== undefined ? list(o.omit) : cfg.omit;
-  const userRc = o.rcfile !== undefined ? resolve(o.rcfile) : undefined;
-  if (userRc && !existsSync(userRc)) throw new CovshimError(`--rcfile not found: ${o.rcfile}`);
-  if (userRc && !statSync(userRc).isFile()) throw new CovshimError(`--rcfile is not a file: ${o.rcfile}`);
-
-  const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-  const p = await probe(t.python, { pythonPath: t.pythonPath, target: t.shimDir });
-  const found = blockers(t, p);
-  if (found.length) {
-    const b = found[0]!;
-    throw new CovshimError(`${b.problem}; fix: ${b.fix}${found.length > 1 ? ` (and ${found.length - 1} more: covshim doctor ${t.path})` : ""}`);
-  }
-  const id = installId(t.path);
-  const dataDir = cfg.dataDir ? join(resolve(cfg.dataDir), id) : join(installDir(d, id), "data");
-  let rcText: string | undefined;
-  let coreName: string;
-  let userDataDir: string | undefined;
-  if (userRc) {
-    const checked = await checkRcfile(t.python, userRc);
-    coreName = "from rcfile";
-    userDataDir = checked.dataDir;
-    if (checked.note) warn(checked.note);
-  } else {
-    const choice = chooseCore(p, core, branch);
-    if (choice.warning) warn(choice.warning);
-    coreName = choice.core;
-    rcText = renderRc(p, { dataDir, source, omit, branch }, choice);
-  }
-  let plans: HostPlan[] | undefined;
-  if (o.hosts !== undefined) {
-    if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
-    if (t.kind !== "gpdb" && t.kind !== "dir") throw usageError("--hosts applies to gpdb and dir installs (the same GPHOME path on every host)");
-    if (userRc) throw usageError("--hosts works with covshim's own coveragerc, not --rcfile");
-    const hostList = readHostfile(resolve(o.hosts));
-    plans = await planHosts(d, id, t, hostList, { source, omit, branch }, core);
-    // Reports read every host's files with the local paths (same GPHOME on each host).
-    rcText += renderPaths(t.shimDir!);
-  }
-  for (const n of t.notes) say(`note: ${n}`);
-
-  const turnedOff: string[] = [];
-  let pendingHosts: HostRecord[] = [];
-  for (const other of Object.values(state.installs)) {
-    if (other.id === id && other.hosts?.some((h) => h.state !== "off")) {
-      const r = await offHosts(other);
-      r.failed.forEach((f) => warn(f));
-      pendingHosts = (other.hosts ?? []).filter((h) => h.state === "unreachable");
-    }
-    if (other.id === id && other.enabled) deactivate(other);
-    else if (other.enabled && scope === "shell" && other.scope === "shell") {
-      deactivate(other).forEach((n) => warn(n));
-      turnedOff.push(other.name);
-    }
-  }
-  const effectiveData = userDataDir ?? dataDir;
-  if (!o.append) {
-    const moved = moveAside(effectiveData);
-    if (moved) say(`the previous run's data files were moved aside to ${moved} (use --append to add to them)`);
-  }
-  const rec = await activate({
-    d, state, target: t, probe: p, name: o.name, scope, ttlSeconds: ttl,
-    rcText, userRcfile: userRc, dataDir: effectiveData, core: coreName,
-  });
-  rec.hosts = pendingHosts.length ? pendingHosts : undefined;
-  if (plans) {
-    try {
-      const on = await enableHosts(d, rec, t, plans, Date.parse(rec.expires!) / 1000);
-      rec.hosts = [...on, ...pendingHosts.filter((h) => !on.some((x) => x.host === h.host))];
-      await writeState(d, state);
-      say(`on for every process on ${on.length} hosts too: ${on.map((h) => h.host).join(", ")}`);
-    } catch (e) {
-      // A failed enable leaves every install as it was, here too.
-      deactivate(rec);
-      await writeState(d, state);
-      throw e;
-    }
-  }
-  return { rec, target: t, turnedOff, probe: p };
-}
+export const enable: CommandSpec = {
+  name: "enable",
+  args: "[target]",
+  summary: "turn measurement on for an install",
+  details: TARGET_HELP,
+  examples: ["covshim enable $GPHOME", "covshim enable ./venv --source mypkg --branch", "covshim enable $GPHOME --scope install --for 2h --hosts ~/hostfile"],
+  options: [
+    { flags: "--rcfile <file>", help: "use this coveragerc instead of a generated one (checked first)" },
+    { flags: "--source <pkgs>", help: "comma-separated packages or directories to measure" },
+    { flags: "--omit <globs>", help: "comma-separated file patterns to leave out" },
+    { flags: "--branch", help: "measure branch coverage" },
+    { flags: "--core <core>", help: "auto|ctrace|sysmon|pytrace" },
+    { flags: "--scope <scope>", help: "shell (processes that inherit the variable) or install (every process)" },
+    { flags: "--for <duration>", help: "install scope: turn itself off after this long (default 8h)" },
+    { flags: "--append", help: "add to the data already collected instead of moving it aside" },
+    { flags: "--name <name>", help: "a short name for the install (prompt, reports)" },
+    { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
+    { flags: "--hosts <file>", help: "install scope on every host of a GPDB hostfile too, over ssh" },
+  ],
+  async action([target], opts) {
+    const o = opts as EnableOptions;
+    const scope = o.scope ?? "shell";
+    if (scope !== "shell" && scope !== "install") throw usageError(`invalid --scope '${scope}': use shell or install`);
+    if (o.for !== undefined && scope !== "install") throw usageError("--for applies to --scope install (shell scope lasts until off)");
+    const d = dirs();
+    const cfg = await loadConfig(d);
+    await withLock(d, async () => {
+      const state = readState(d);
+      const plan = await planEnable(d, state, cfg, target, o, scope);
+      plan.warnings.forEach(warn);
+      for (const n of plan.notes) say(`note: ${n}`);
+      const r = await applyEnable(d, state, plan);
+      r.notes.forEach(warn);
+      if (r.movedAside) say(`the previous run's data files were moved aside to ${r.movedAside} (use --append to add to them)`);
+      for (const c of plan.probe.coveragePths) say(`note: ${c} also starts coverage when the variable is set; the shim and it agree`);
+      writeShellFile(d, state, cfg);
+      for (const n of r.turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
+      const rec = r.rec;
+      if (rec.hosts?.length && plan.hosts) say(`on for every process on ${plan.hosts.length} hosts too: ${plan.hosts.map((h) => h.host).join(", ")}`);
+      say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`);
+      if (scope === "install") say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
+      else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
+    });
+  },
+};

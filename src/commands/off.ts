@@ -1,74 +1,28 @@
-import { rmSync } from "node:fs";
-import { loadConfig } from "../config.js";
-import { resolveTarget } from "../install.js";
-import { dirs, installDir } from "../paths.js";
-import { type State, DamagedStateError, emptyState, readState, readTouched, withLock, writeState } from "../state.js";
-import { deactivate } from "../switch.js";
-import { offHosts } from "../cluster.js";
-import { hasShim, removeShim } from "../shim.js";
-import { writeShellFile } from "../shellfile.js";
-import { CovshimError } from "../errors.js";
+import { defaultConfig, loadConfig } from "../config.js";
+import { dirs } from "../paths.js";
+import { withLock } from "../state/state.js";
+import { turnOff } from "../switch/off.js";
 import { say, warn } from "../output.js";
+import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
-export async function offCommand(target: string | undefined, o: { purge?: boolean }): Promise<void> {
-  const d = dirs();
-  const cfg = await loadConfig(d).catch(() => ({ prompt: "cov:{name}", warnAfter: 3600, warnEvery: 1800, ps1: false }));
-  await withLock(d, async () => {
-    let state: State;
-    let damaged = false;
-    try {
-      state = readState(d);
-    } catch (e) {
-      if (!(e instanceof DamagedStateError)) throw e;
-      // The safety reset must work without the state: the touched-record and markers suffice.
-      warn(`${e.message.split(";")[0]}; finding covshim's changes from its record instead`);
-      state = emptyState();
-      damaged = true;
-    }
-    let only: string | undefined;
-    if (target !== undefined) {
-      const t = resolveTarget(target, { state });
-      only = t.path;
-      if (!Object.values(state.installs).some((i) => i.path === t.path) && !readTouched(d).some((x) => x.path === t.path)) {
-        throw new CovshimError(`covshim has never enabled ${t.path}`);
-      }
-    }
-    const done: string[] = [];
-    const notes: string[] = [];
-    for (const rec of Object.values(state.installs)) {
-      if (only && rec.path !== only) continue;
-      const wasOn = rec.enabled || (rec.shim !== null && hasShim(rec.shim));
-      notes.push(...deactivate(rec));
-      if (wasOn) done.push(`${rec.name} (${rec.path})`);
-      let hostsPending = false;
-      if (rec.hosts?.some((h) => h.state !== "off")) {
-        const r = await offHosts(rec);
-        if (r.off.length) done.push(`${rec.name} on ${r.off.join(", ")}`);
-        for (const f of r.failed) notes.push(`${f}; remembered: 'covshim off' tries again`);
-        hostsPending = r.failed.length > 0;
-      }
-      if (o.purge && !hostsPending) {
-        rmSync(installDir(d, rec.id), { recursive: true, force: true });
-        rmSync(rec.dataDir, { recursive: true, force: true });
-        delete state.installs[rec.id];
-      }
-    }
-    // Shims the state does not know about (damaged state, a crash mid-enable).
-    const seen = new Set<string>();
-    for (const t of readTouched(d).reverse()) {
-      if (only && t.path !== only) continue;
-      if (seen.has(t.shim.path)) continue;
-      seen.add(t.shim.path);
-      if (!hasShim(t.shim) && !t.shim.path) continue;
-      const r = removeShim(t.shim);
-      if (r.note) notes.push(r.note);
-      if (r.changed && !done.some((x) => x.endsWith(`(${t.path})`))) done.push(t.path);
-    }
-    await writeState(d, state);
-    await writeShellFile(d, state, cfg);
-    for (const n of notes) warn(n);
-    if (done.length) say(`off: ${done.join(", ")}${o.purge ? " (data deleted)" : ""}`);
-    else say(`nothing is on${o.purge ? "; data deleted" : ""}`);
-    if (damaged) say("the damaged state file was replaced");
-  });
-}
+export const off: CommandSpec = {
+  name: "off",
+  args: "[target]",
+  summary: "remove every shim and restore every file (no TARGET: all installs)",
+  details: `The safety reset: files come back byte for byte with their modes, owners and mtimes; edits made while on are kept; the data stays. ${TARGET_HELP}`,
+  examples: ["covshim off", "covshim off $GPHOME", "covshim off --purge"],
+  options: [{ flags: "--purge", help: "also delete the collected data" }],
+  async action([target], o) {
+    const d = dirs();
+    // A broken configuration file must not stop the safety reset.
+    const cfg = await loadConfig(d).catch(defaultConfig);
+    await withLock(d, async () => {
+      const r = await turnOff(d, cfg, target, !!o.purge);
+      if (r.damaged) warn(`${r.damaged}; finding covshim's changes from its record instead`);
+      for (const n of r.notes) warn(n);
+      if (r.done.length) say(`off: ${r.done.join(", ")}${o.purge ? " (data deleted)" : ""}`);
+      else say(`nothing is on${o.purge ? "; data deleted" : ""}`);
+      if (r.damaged) say("the damaged state file was replaced");
+    });
+  },
+};

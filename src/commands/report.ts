@@ -1,54 +1,65 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
-import { dirs } from "../paths.js";
-import { readState } from "../state.js";
-import { hasData, pickInstall, reportOnce, reportsDir, validName } from "../report.js";
-import { dataFiles } from "../datadir.js";
+import { dirs, savedReport } from "../paths.js";
+import { readState } from "../state/state.js";
+import { pickInstall } from "../install/choose.js";
+import { validName } from "../names.js";
+import { hasData, reportOnce } from "../coverage/report.js";
+import { dataFiles } from "../coverage/datadir.js";
 import { out, say } from "../output.js";
+import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
-export interface ReportOptions {
-  html?: string;
-  json?: string;
-  failUnder?: string;
-  save?: string;
-}
-
-export async function reportCommand(target: string | undefined, o: ReportOptions): Promise<void> {
-  let failUnder: number | undefined;
-  if (o.failUnder !== undefined) {
-    failUnder = Number(o.failUnder);
-    if (!Number.isFinite(failUnder) || failUnder < 0 || failUnder > 100) throw usageError(`invalid --fail-under '${o.failUnder}': a number from 0 to 100`);
-  }
-  if (o.save !== undefined) validName(o.save);
-  const d = dirs();
-  const rec = pickInstall(readState(d), target);
-  const noData = () => new CovshimError(`no data yet for ${rec.name}: run your tests with measurement on, then report`);
-  if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
-  const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
-  try {
-    const needJson = o.json !== undefined || o.save !== undefined;
-    const jsonFile = join(tmp, "report.json");
-    const html = o.html ? resolve(o.html) : undefined;
-    const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
-    if (r.combined) say(`combined ${r.combined} data files into ${join(rec.dataDir, ".coverage")}`);
-    if (r.noData !== undefined) throw noData();
-    out(r.text);
-    if (html) say(`HTML report in ${html}/index.html`);
-    if (o.json) {
-      copyFileSync(jsonFile, resolve(o.json));
-      say(`JSON report in ${resolve(o.json)}`);
+export const report: CommandSpec = {
+  name: "report",
+  args: "[target]",
+  summary: "combine the data (runs add up until a new enable moves them aside), print the report",
+  details: TARGET_HELP,
+  examples: ["covshim report", "covshim report $GPHOME --html /tmp/cov-html", "covshim report --save before    # then: covshim diff before"],
+  options: [
+    { flags: "--html <dir>", help: "write an HTML report" },
+    { flags: "--json <file>", help: "write coverage's JSON report" },
+    { flags: "--fail-under <n>", help: "exit 1 when the total is below N percent" },
+    { flags: "--save <name>", help: "keep this report for 'covshim diff'" },
+  ],
+  async action([target], opts) {
+    const o = opts as { html?: string; json?: string; failUnder?: string; save?: string };
+    let failUnder: number | undefined;
+    if (o.failUnder !== undefined) {
+      failUnder = Number(o.failUnder);
+      if (!Number.isFinite(failUnder) || failUnder < 0 || failUnder > 100) throw usageError(`invalid --fail-under '${o.failUnder}': a number from 0 to 100`);
     }
-    if (o.save) {
-      mkdirSync(reportsDir(d, rec), { recursive: true, mode: 0o700 });
-      copyFileSync(jsonFile, join(reportsDir(d, rec), `${o.save}.json`));
-      say(`saved as '${o.save}' (covshim diff ${o.save})`);
+    if (o.save !== undefined) validName(o.save);
+    const d = dirs();
+    const rec = pickInstall(readState(d), target);
+    const noData = () => new CovshimError(`no data yet for ${rec.name}: run your tests with measurement on, then report`);
+    if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
+    const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
+    try {
+      const needJson = o.json !== undefined || o.save !== undefined;
+      const jsonFile = join(tmp, "report.json");
+      const html = o.html ? resolve(o.html) : undefined;
+      const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
+      if (r.combined) say(`combined ${r.combined} data files into ${join(rec.dataDir, ".coverage")}`);
+      if (r.noData !== undefined) throw noData();
+      out(r.text);
+      if (html) say(`HTML report in ${html}/index.html`);
+      if (o.json) {
+        copyFileSync(jsonFile, resolve(o.json));
+        say(`JSON report in ${resolve(o.json)}`);
+      }
+      if (o.save) {
+        const f = savedReport(d, rec.id, o.save);
+        mkdirSync(dirname(f), { recursive: true, mode: 0o700 });
+        copyFileSync(jsonFile, f);
+        say(`saved as '${o.save}' (covshim diff ${o.save})`);
+      }
+      if (failUnder !== undefined && (r.total ?? 0) < failUnder) {
+        throw new CovshimError(`total coverage ${(r.total ?? 0).toFixed(2)}% is below --fail-under ${failUnder}`);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
-    if (failUnder !== undefined && (r.total ?? 0) < failUnder) {
-      throw new CovshimError(`total coverage ${(r.total ?? 0).toFixed(2)}% is below --fail-under ${failUnder}`);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
+  },
+};

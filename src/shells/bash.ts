@@ -4,7 +4,6 @@ import { fillHook } from "./template.js";
 
 export const bash: Shell = {
   name: "bash",
-  quote: posixQuote,
   exportVar: (n, v) => `export ${n}=${posixQuote(v)};`,
   unsetVar: (n) => `unset ${n};`,
   hook: (ctx: HookContext) => fillHook(script, ctx, posixQuote),

@@ -7,7 +7,6 @@ const fishQuote = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 export const fish: Shell = {
   name: "fish",
-  quote: fishQuote,
   exportVar: (n, v) => `set -gx ${n} ${fishQuote(v)};`,
   unsetVar: (n) => `set -e ${n};`,
   hook: (ctx: HookContext) => fillHook(script, ctx, fishQuote),

@@ -1,8 +1,6 @@
 /** What covshim needs to know about one shell; one file per shell implements it. */
 export interface Shell {
   name: "bash" | "zsh" | "fish";
-  /** A literal the shell reads back as exactly `s`, running nothing. */
-  quote(s: string): string;
   exportVar(name: string, value: string): string;
   unsetVar(name: string): string;
   /** The integration script, for `eval` / `source`. */

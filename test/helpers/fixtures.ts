@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { CACHE, CLI, PY311, pyenvPython } from "./tools.js";
+import { CLI } from "./tools.js";
+import { compileAll, makeVenv } from "./base.mjs";
 
 const temps: string[] = [];
 afterEach(() => {
@@ -44,29 +45,12 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: s
 }
 
 /** A fresh venv of Python 3.11 holding real coverage (copied from the cached pip install). */
-export function venvWithCoverage(dir: string, withCoverage = true): string {
-  execFileSync(pyenvPython(PY311), ["-m", "venv", "--without-pip", dir]);
-  if (withCoverage) {
-    const from = join(CACHE, "cov-venv-311", "lib", "python3.11", "site-packages");
-    const to = join(dir, "lib", "python3.11", "site-packages");
-    for (const n of readdirSync(from)) if (n.startsWith("coverage") || n === "a1_coverage.pth") cpSync(join(from, n), join(to, n), { recursive: true });
-  }
-  return dir;
-}
+export const venvWithCoverage = (dir: string, withCoverage = true): string => makeVenv(dir, { withCoverage });
 
 /** A venv of another Python with coverage's pure-Python package (sysmon needs no C tracer). */
-export function venvPurePython(dir: string, version: string): string {
-  execFileSync(pyenvPython(version), ["-m", "venv", "--without-pip", dir]);
-  const from = join(CACHE, "cov-venv-311", "lib", "python3.11", "site-packages");
-  const minor = version.split(".").slice(0, 2).join(".");
-  const to = join(dir, "lib", `python${minor}`, "site-packages");
-  cpSync(join(from, "coverage"), join(to, "coverage"), {
-    recursive: true,
-    filter: (src) => !src.endsWith(".so") && !src.includes("__pycache__"),
-  });
-  for (const n of readdirSync(from)) if (n.startsWith("coverage-")) cpSync(join(from, n), join(to, n), { recursive: true });
-  return dir;
-}
+export const venvPurePython = (dir: string, version: string): string => makeVenv(dir, { version });
+
+export { compileAll };
 
 export function statusJson(home: string, extra: NodeJS.ProcessEnv = {}) {
   const r = covshim(home, ["status", "--json"], extra);

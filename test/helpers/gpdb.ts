@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { venvWithCoverage } from "./fixtures.js";
+import { compileAll, venvWithCoverage } from "./fixtures.js";
 import { PY27, pyenvPython } from "./tools.js";
 
 /**
@@ -34,6 +34,7 @@ export function gpdb7(root: string, name = "gpdb7"): { gphome: string; python: s
       "",
     ].join("\n"),
   );
+  compileAll(join(venv, "bin", "python3"), join(gphome, "lib", "python"));
   writeFileSync(join(gphome, "bin", "gpsegwork"), "#!/usr/bin/env python3\nimport sys\nfrom gppylib.util import on_host, segment_work\nprint(segment_work(int(sys.argv[1])))\nif len(sys.argv) > 2:\n    on_host(sys.argv[2])\n", { mode: 0o755 });
   return { gphome, python: join(gphome, "bin", "python3") };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { run, venvWithCoverage } from "./fixtures.js";
+import { compileAll, venvWithCoverage } from "./fixtures.js";
 import { debianCoveragePython } from "./tools.js";
 
 /** A PYTHONPATH directory with a sitecustomize.py of its own and its cached .pyc. */
@@ -10,7 +10,7 @@ export function dirInstall(root: string, name = "lib"): { path: string; python: 
   mkdirSync(path, { recursive: true });
   writeFileSync(join(path, "sitecustomize.py"), "import os\nos.environ.setdefault('SITE_RAN', '1')\n");
   writeFileSync(join(path, "helper.py"), "X = 1\n");
-  run(python, ["-c", "import helper"], { ...process.env, PYTHONPATH: path });
+  compileAll(python, path);
   return { path, python };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { marksCovered, writeDemoApp } from "../../src/demoapp.js";
+import { marksCovered, writeDemoApp } from "../../src/demo/app.js";
 import { run } from "./fixtures.js";
 
 export const dataFileCount = (dir: string) => {

@@ -87,6 +87,11 @@ export class Term {
     return s.slice(from, s.lastIndexOf(`\n${m}`) + 1);
   }
 
+  /** Presses a key (tmux key name: C-c, Enter, ...). */
+  key(name: string): void {
+    execFileSync("tmux", ["-L", this.socket, "send-keys", "-t", this.name, name]);
+  }
+
   /** Waits for the shell to be at a fresh prompt. */
   async ready(): Promise<void> {
     await this.run(":");

@@ -2,10 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-export const ROOT = join(import.meta.dirname, "..", "..");
-export const CLI = join(ROOT, "dist", "covshim.cjs");
-export const CACHE = join(ROOT, ".cache", "test");
-export const SETUP = "bash scripts/test-setup.sh";
+export { CACHE, CLI, PY311, ROOT, SETUP, pyenvPython } from "./base.mjs";
+import { SETUP } from "./base.mjs";
 
 /** A missing tool fails the test with the command that installs it; nothing skips. */
 export function need(tool: string): string {
@@ -14,13 +12,6 @@ export function need(tool: string): string {
   } catch {
     throw new Error(`${tool} is not installed: run '${SETUP}' (it installs every test prerequisite)`);
   }
-}
-
-export function pyenvPython(version: string): string {
-  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? "/root", ".pyenv");
-  const p = join(root, "versions", version, "bin", "python");
-  if (!existsSync(p)) throw new Error(`Python ${version} is missing at ${p}: this machine's pyenv should have it ('pyenv versions')`);
-  return p;
 }
 
 export function debianCoveragePython(): string {
@@ -35,7 +26,6 @@ export function debianCoveragePython(): string {
   return "/usr/bin/python3";
 }
 
-export const PY311 = "3.11.7";
 export const PY312 = "3.12.1";
 export const PY313 = "3.13.0";
 export const PY27 = "2.7.18";

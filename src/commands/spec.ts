@@ -1,0 +1,56 @@
+/**
+ * What a command declares about itself, next to its action: name, arguments,
+ * options, help. `cli.ts` registers every spec with commander; `bin.ts`
+ * answers the frequent ones from the same spec without loading commander.
+ */
+export interface OptionSpec {
+  /** commander syntax: "--json", "--fail-under <n>", "--shell <shell>" */
+  flags: string;
+  help: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** commander syntax: "[target]", "<shell>", "<base> [head]" */
+  args?: string;
+  summary: string;
+  /** More help, shown under the usage line. */
+  details?: string;
+  examples?: string[];
+  options?: OptionSpec[];
+  /** Everything after the first `--` is the command to run (`covshim run`). */
+  passThrough?: boolean;
+  action(args: (string | undefined)[], opts: Record<string, unknown>, rest: string[]): Promise<void>;
+}
+
+/** What a TARGET can be: said once, shown by every command that takes one. */
+export const TARGET_HELP =
+  "TARGET is a GPDB install (a directory with greenplum_path.sh), a venv, a python interpreter, a directory on PYTHONPATH, or the name of an install covshim knows. Without TARGET: the config's `target`, else the one install that is on, else $GPHOME, else $VIRTUAL_ENV.";
+
+const camel = (flag: string) => flag.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * Parses argv for a command whose options are all flags without values, as
+ * commander would; null for anything else (help, values, unknown options),
+ * which then goes to the full CLI.
+ */
+export function fastParse(spec: CommandSpec, argv: string[]): { args: (string | undefined)[]; opts: Record<string, unknown> } | null {
+  const flags = new Map<string, string>();
+  for (const o of spec.options ?? []) {
+    if (/[<[]/.test(o.flags)) continue;
+    for (const f of o.flags.split(/[ ,]+/)) if (f.startsWith("--")) flags.set(f, camel(f));
+  }
+  const opts: Record<string, unknown> = {};
+  const args: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith("-")) {
+      const key = flags.get(a);
+      if (!key) return null;
+      opts[key] = true;
+    } else args.push(a);
+  }
+  const params = (spec.args ?? "").split(/\s+/).filter(Boolean);
+  const required = params.filter((p) => p.startsWith("<")).length;
+  if (args.length < required || args.length > params.length) return null;
+  return { args: params.map((_p, i) => args[i]), opts };
+}

@@ -1,0 +1,77 @@
+import probeSource from "../../templates/probe.py?raw";
+import { CovshimError } from "../errors.js";
+
+export interface Probe {
+  executable: string;
+  version: string;
+  sysPath: string[];
+  prefix: string;
+  purelib: string;
+  siteDirs: string[];
+  hasSysMonitoring: boolean;
+  coverage: {
+    importable: boolean;
+    version?: string;
+    file?: string;
+    ctrace?: boolean;
+    hasCoreSetting?: boolean;
+    hasPatchSetting?: boolean;
+    error?: string;
+  };
+  sitecustomizes: string[];
+  loadedSitecustomize: string | null;
+  coveragePths: string[];
+}
+
+/**
+ * The environment an install's processes see, for covshim's own runs of its
+ * Python: nothing measured, and no bytecode written into the install.
+ */
+export function pythonEnv(pythonPath: string[] = [], base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, COVSHIM_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1" };
+  delete env.COVERAGE_PROCESS_START;
+  delete env.COVERAGE_PROCESS_CONFIG;
+  if (pythonPath.length) {
+    // Keep the user's order where the directory is there already: shadowing depends on it.
+    const current = (base.PYTHONPATH ?? "").split(":").filter(Boolean);
+    env.PYTHONPATH = [...pythonPath.filter((p) => !current.includes(p)), ...current].join(":");
+  }
+  return env;
+}
+
+/** Runs the probe once with the install's own interpreter. */
+export async function probe(python: string, opts: { pythonPath?: string[] } = {}): Promise<Probe> {
+  const { execa } = await import("execa");
+  const r = await execa(python, ["-c", probeSource], {
+    env: pythonEnv(opts.pythonPath),
+    extendEnv: false,
+    reject: false,
+    cwd: "/",
+    timeout: 60_000,
+  });
+  const code = (r as { code?: string }).code;
+  if (code === "ENOENT") throw new CovshimError(`python interpreter not found: ${python}`);
+  if (code === "EACCES") throw new CovshimError(`cannot run ${python}: not an executable`);
+  if (code) throw new CovshimError(`cannot run ${python}: ${code}`);
+  if (r.exitCode !== 0) {
+    const last = String(r.stderr).trim().split("\n").pop() || r.shortMessage;
+    throw new CovshimError(`cannot run ${python}: ${last}`);
+  }
+  try {
+    return JSON.parse(String(r.stdout)) as Probe;
+  } catch {
+    throw new CovshimError(`${python} did not answer the probe (is it a Python interpreter?)`);
+  }
+}
+
+export const versionTuple = (v: string | undefined | null): number[] =>
+  (v ?? "0").split(/[.+a-z]/i).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+
+export function atLeast(v: string | undefined | null, want: string): boolean {
+  const a = versionTuple(v);
+  const b = versionTuple(want);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}

@@ -1,0 +1,47 @@
+import { dataFiles } from "../coverage/datadir.js";
+import { hasShim } from "../shim/lifecycle.js";
+import { envView } from "../shells/variable.js";
+import type { InstallRecord, State } from "./state.js";
+
+/** One install as `status --json` shows it (PRODUCT.md). */
+export interface StatusInstall {
+  name: string; path: string; kind: string; enabled: boolean; scope: string; since: string | null;
+  expires: string | null; rcfile: string; dataDir: string; shim: string | null; python: string;
+  pythonVersion: string; coverageVersion: string | null; core: string; dataFiles: number;
+  hosts?: { host: string; state: string; error?: string }[];
+}
+
+export interface Status {
+  installs: StatusInstall[];
+  env: ReturnType<typeof envView>;
+  warnings: string[];
+}
+
+export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now = Date.now()): Status {
+  const installs: StatusInstall[] = Object.values(state.installs).map((i: InstallRecord) => ({
+    name: i.name, path: i.path, kind: i.kind, enabled: i.enabled, scope: i.scope, since: i.since,
+    expires: i.expires, rcfile: i.rcfile, dataDir: i.dataDir, shim: i.shim && hasShim(i.shim) ? i.shim.path : null,
+    python: i.python, pythonVersion: i.pythonVersion, coverageVersion: i.coverageVersion, core: i.core,
+    dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
+    ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}) })) } : {}),
+  }));
+  const ev = envView(env);
+  const warnings: string[] = [];
+  const on = installs.filter((i) => i.enabled);
+  for (const i of on) {
+    if (!i.shim) warnings.push(`${i.name} is marked on but its shim is missing from ${i.path}; run 'covshim off' then enable again`);
+    if (i.expires && Date.parse(i.expires) <= now) warnings.push(`${i.name}: install scope expired at ${i.expires}; nothing is measured; run 'covshim off' to remove the shim`);
+  }
+  if (ev.COVERAGE_PROCESS_START && !on.some((i) => i.rcfile === ev.COVERAGE_PROCESS_START)) {
+    warnings.push(
+      ev.setByCovshim
+        ? "COVERAGE_PROCESS_START is still set in this shell but nothing is on: run 'covshim off' or start a new shell"
+        : "COVERAGE_PROCESS_START was set by hand, not by covshim: every Python with a coverage hook is measured",
+    );
+  }
+  for (const i of installs) {
+    for (const h of i.hosts ?? []) if (h.state === "unreachable") warnings.push(`${i.name}: host ${h.host} could not be turned off (${h.error ?? "unreachable"}); run 'covshim off' again`);
+    if (!i.enabled && i.shim) warnings.push(`${i.name} is off but a shim is still in ${i.shim}; run 'covshim off'`);
+  }
+  return { installs, env: ev, warnings };
+}

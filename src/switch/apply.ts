@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import { CovshimError } from "../errors.js";
+import { type Dirs, backupDir, installHome } from "../paths.js";
+import { atomicWrite } from "../fs/atomic.js";
+import { type InstallRecord, type State, recordTouched, writeState } from "../state/state.js";
+import { hasShim, removeShim, saveOriginal, writeShim } from "../shim/lifecycle.js";
+import { renderShimCode } from "../shim/render.js";
+import { moveAside } from "../coverage/datadir.js";
+import { enableHosts, offHosts } from "../cluster/hosts.js";
+import { type EnablePlan } from "./plan.js";
+import { shimPathOf, usesBlock } from "./blockers.js";
+
+/** Removes an install's shim and marks it off. Does not write the state. */
+export function deactivate(rec: InstallRecord): string[] {
+  const notes: string[] = [];
+  if (rec.shim) {
+    const r = removeShim(rec.shim);
+    if (r.note) notes.push(r.note);
+    // Done with: a later `off` leaves these files and directories alone.
+    rec.shim = null;
+  }
+  rec.enabled = false;
+  rec.since = null;
+  rec.expires = null;
+  return notes;
+}
+
+export interface Applied {
+  rec: InstallRecord;
+  /** Names of the shell-scope installs turned off. */
+  turnedOff: string[];
+  /** Where the previous run's data went, if anywhere. */
+  movedAside: string | null;
+  notes: string[];
+}
+
+/**
+ * Carries out a plan, in an order that a kill at any point leaves
+ * recoverable by `off`: the rcfile and backups first (outside the install),
+ * then the record of what will be touched, then the state, and only then the
+ * one write inside the install (an atomic rename), then the state again.
+ * Anything that fails after the install was touched is rolled back.
+ */
+export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now = new Date()): Promise<Applied> {
+  const { target: t, id } = plan;
+  const notes: string[] = [];
+  const turnedOff: string[] = [];
+  let pendingHosts: InstallRecord["hosts"] = [];
+  const same = state.installs[id];
+  if (same?.hosts?.some((h) => h.state !== "off")) {
+    const r = await offHosts(same);
+    notes.push(...r.failed);
+    pendingHosts = (same.hosts ?? []).filter((h) => h.state === "unreachable");
+  }
+  if (same?.enabled) deactivate(same);
+  for (const other of plan.turnsOff) {
+    const o = state.installs[other];
+    if (!o) continue;
+    notes.push(...deactivate(o));
+    turnedOff.push(o.name);
+  }
+  const movedAside = plan.append ? null : moveAside(plan.dataDir, now);
+
+  mkdirSync(installHome(d, id), { recursive: true, mode: 0o700 });
+  mkdirSync(plan.dataDir, { recursive: true, mode: 0o700 });
+  if (plan.rcText !== undefined) atomicWrite(plan.rcfile, plan.rcText, 0o600);
+  const expires = plan.scope === "install" ? new Date(now.getTime() + plan.ttlSeconds * 1000) : null;
+  const shimPath = shimPathOf(t, plan.probe);
+  const shim = saveOriginal(usesBlock(t) ? "block" : "pth", shimPath, backupDir(d, id, now.getTime()));
+  recordTouched(d, { id, path: t.path, shim });
+  const rec: InstallRecord = {
+    id,
+    name: plan.name,
+    path: t.path,
+    kind: t.kind,
+    enabled: false,
+    scope: plan.scope,
+    since: null,
+    expires: null,
+    rcfile: plan.rcfile,
+    dataDir: plan.dataDir,
+    shim,
+    python: t.python,
+    pythonVersion: plan.probe.version,
+    coverageVersion: plan.probe.coverage.version ?? null,
+    core: plan.core,
+    hosts: pendingHosts.length ? pendingHosts : undefined,
+  };
+  state.installs[id] = rec;
+  await writeState(d, state);
+  try {
+    const exp = expires ? expires.getTime() / 1000 : 0;
+    writeShim(shim, renderShimCode(plan.rcfile, exp), exp);
+    if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
+  } catch (e) {
+    // A failed enable leaves the install as it was.
+    removeShim(shim);
+    await writeState(d, state);
+    throw e instanceof CovshimError ? e : new CovshimError(`cannot write ${shimPath}: ${(e as Error).message}`);
+  }
+  rec.enabled = true;
+  rec.since = now.toISOString();
+  rec.expires = expires ? expires.toISOString() : null;
+  await writeState(d, state);
+  if (plan.hosts) {
+    try {
+      const on = await enableHosts(d, rec, t, plan.hosts, Date.parse(rec.expires!) / 1000);
+      rec.hosts = [...on, ...pendingHosts.filter((h) => !on.some((x) => x.host === h.host))];
+      await writeState(d, state);
+    } catch (e) {
+      deactivate(rec);
+      await writeState(d, state);
+      throw e;
+    }
+  }
+  return { rec, turnedOff, movedAside, notes };
+}

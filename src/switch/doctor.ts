@@ -1,0 +1,74 @@
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import type { Config } from "../config.js";
+import { probeHost, readHostfile } from "../cluster/ssh.js";
+import { chooseCore } from "../coverage/rcfile.js";
+import { probe } from "../install/probe.js";
+import { resolveTarget } from "../install/target.js";
+import { envView } from "../shells/variable.js";
+import type { State } from "../state/state.js";
+import { blockers } from "./blockers.js";
+
+export interface Finding {
+  level: "ok" | "warn" | "block";
+  text: string;
+  fix?: string;
+}
+
+/** Everything that would stop or spoil measurement, each with its fix. Writes nothing. */
+export async function diagnose(state: State | undefined, cfg: Config, target: string | undefined, o: { python?: string; hosts?: string }): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const env = envView();
+  if (env.COVERAGE_PROCESS_START && !env.setByCovshim) {
+    findings.push({ level: "warn", text: `COVERAGE_PROCESS_START=${env.COVERAGE_PROCESS_START} is set, not by covshim`, fix: "unset COVERAGE_PROCESS_START" });
+  }
+  const tmp = tmpdir();
+  const leftovers = (() => {
+    try {
+      return readdirSync(tmp).filter((n) => n.startsWith("coverage-data") || n.startsWith(".coverage."));
+    } catch {
+      return [];
+    }
+  })();
+  if (leftovers.length) {
+    findings.push({ level: "warn", text: `${leftovers.length} data files of the hand procedure in ${tmp} (${leftovers.slice(0, 3).join(", ")}${leftovers.length > 3 ? ", ..." : ""})`, fix: `rm ${tmp}/coverage-data* ${tmp}/.coverage.*` });
+  }
+  const haveTarget = target ?? cfg.target ?? process.env.GPHOME ?? process.env.VIRTUAL_ENV;
+  if (!haveTarget) {
+    findings.push({ level: "warn", text: "no install named: give a TARGET to check it (or set GPHOME / activate a venv)" });
+    return findings;
+  }
+  const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
+  const p = await probe(t.python, { pythonPath: t.pythonPath });
+  findings.push({ level: "ok", text: `${t.kind} install ${t.path}: Python ${p.version} (${p.executable})` });
+  for (const n of t.notes) findings.push({ level: "warn", text: n });
+  for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
+  if (p.coverage.importable) {
+    findings.push({ level: "ok", text: `coverage ${p.coverage.version} (${p.coverage.ctrace ? "C tracer" : "no C tracer"}${p.hasSysMonitoring ? ", sys.monitoring" : ""})` });
+    try {
+      const c = chooseCore(p, cfg.core, cfg.branch);
+      findings.push({ level: c.warning ? "warn" : "ok", text: c.warning ?? `core auto would use ${c.core}` });
+    } catch (e) {
+      findings.push({ level: "block", text: (e as Error).message });
+    }
+  }
+  for (const f of p.coveragePths) {
+    if (f.endsWith("a1_coverage.pth")) findings.push({ level: "ok", text: `${f}: coverage's own hook, started by the same variable; harmless with covshim's shim` });
+    else findings.push({ level: "warn", text: `${f}: an old pytest-cov hook that starts coverage too, so processes would start coverage twice`, fix: `rm ${f}` });
+  }
+  // Cluster hosts: from --hosts, else those this install was enabled on.
+  const known = state ? Object.values(state.installs).find((i) => i.path === t.path)?.hosts?.map((h) => h.host) : undefined;
+  const hosts = o.hosts ? readHostfile(resolve(o.hosts)) : known;
+  for (const host of hosts ?? []) {
+    try {
+      const hp = await probeHost(host, t.python, t.pythonPath);
+      const bs = blockers(t, hp);
+      if (!bs.length) findings.push({ level: "ok", text: `host ${host}: Python ${hp.version}, coverage ${hp.coverage.version}` });
+      for (const b of bs) findings.push({ level: "block", text: `host ${host}: ${b.problem}`, fix: `ssh ${host} ${b.fix}` });
+    } catch (e) {
+      findings.push({ level: "block", text: (e as Error).message, fix: `check that 'ssh -o BatchMode=yes ${host} true' works` });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,19 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { run, tempDir } from "../helpers/fixtures.js";
+import { ROOT } from "../helpers/tools.js";
+
+// The benchmarks run here in quick mode so that they cannot rot. Their numbers
+// are not checked: speed is measured by `npm run bench`, never asserted.
+describe("bench scripts (quick mode)", () => {
+  it("every figure runs and produces its table", () => {
+    const out = join(tempDir(), "bench.md");
+    const r = run(process.execPath, [join(ROOT, "bench", "run.mjs"), "--quick", "--out", out], { ...process.env }, ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(out, "utf8");
+    for (const title of ["Per-prompt cost", "Python start-up", "Measured-run overhead", "CLI cold start", "Multi-process workload"]) expect(md).toContain(`## ${title}`);
+    expect(md).toMatch(/covshim zsh hook \(measurement on\) \| [\d.]+ \| 0 \|/);
+    expect(md).not.toContain("n/a");
+  });
+});

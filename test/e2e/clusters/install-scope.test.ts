@@ -1,0 +1,105 @@
+import { mkdirSync, readdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileAll, covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { gpdb6, gpdb7 } from "../../helpers/gpdb.js";
+import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
+import { dataFileCount } from "../../helpers/measure.js";
+
+/** What gpstart does on a segment: a clean environment, greenplum_path.sh, a utility. */
+const throughSsh = (gphome: string, cmd: string) =>
+  run("env", ["-i", "HOME=/nonexistent", "PATH=/usr/bin:/bin", "bash", "-c", `. ${JSON.stringify(join(gphome, "greenplum_path.sh"))}; ${cmd}`], {});
+
+describe("--scope install on a GPDB 7 / Cloudberry layout", () => {
+  it("processes started through a clean environment are measured in install scope, not in shell scope", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const { gphome } = gpdb7(t);
+    const before = hashTree(gphome);
+
+    expect(covshim(home, ["enable", gphome], { GPHOME: gphome, PATH: `${gphome}/bin:${process.env.PATH}` }).code).toBe(0);
+    let rec = statusJson(home).installs[0]!;
+    expect(rec).toMatchObject({ kind: "gpdb", scope: "shell", expires: null, shim: join(gphome, "lib", "python", "sitecustomize.py") });
+    expect(throughSsh(gphome, "gpsegwork 5").stdout).toBe("10\n");
+    expect(dataFileCount(rec.dataDir)).toBe(0);
+
+    const en = covshim(home, ["enable", gphome, "--scope", "install"], { PATH: `${gphome}/bin:${process.env.PATH}` });
+    expect(en.code, en.stderr).toBe(0);
+    rec = statusJson(home).installs[0]!;
+    expect(rec.scope).toBe("install");
+    expect(Date.parse(rec.expires!) - Date.now()).toBeGreaterThan(7.9 * 3600_000); // default 8h
+    const r = throughSsh(gphome, "gpsegwork 5");
+    expect(r).toMatchObject({ code: 0, stdout: "10\n", stderr: "" });
+    expect(dataFileCount(rec.dataDir)).toBeGreaterThan(0);
+    const rep = covshim(home, ["report", "--json", join(t, "r.json")]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(join(t, "r.json"), "utf8"));
+    const util = j.files[join(gphome, "lib", "python", "gppylib", "util.py")];
+    expect(util.executed_lines).toContain(4); // total += i
+    expect(util.missing_lines).toContain(11); // on_host: not called
+    // greenplum_path.sh is untouched: the shim lives in lib/python only.
+    expect(readFileSync(join(gphome, "greenplum_path.sh"), "utf8")).toContain("test fixture");
+
+    expect(covshim(home, ["off"]).code).toBe(0);
+    expect(treeDiff(before, hashTree(gphome)).filter((p) => !p.startsWith("lib/python/gppylib/__pycache__"))).toEqual([]);
+  });
+
+  it("--for 5s: measurement stops by itself, covshim not running; status says to run off", async () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const { gphome } = gpdb7(t);
+    // Compile the package once, so that the tree's .pyc are there before and after.
+    throughSsh(gphome, "gpsegwork 1");
+    const before = hashTree(gphome);
+    expect(covshim(home, ["enable", gphome, "--scope", "install", "--for", "5s"], { PATH: `${gphome}/bin:${process.env.PATH}` }).code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    throughSsh(gphome, "gpsegwork 3");
+    const n = dataFileCount(rec.dataDir);
+    expect(n).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 5300));
+    expect(throughSsh(gphome, "gpsegwork 3").stdout).toBe("3\n");
+    expect(dataFileCount(rec.dataDir)).toBe(n);
+    const st = statusJson(home);
+    expect(st.installs[0]!.enabled).toBe(true);
+    expect(st.warnings.join("\n")).toMatch(/install scope expired at .*run 'covshim off'/);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    expect(treeDiff(before, hashTree(gphome))).toEqual([]);
+  });
+});
+
+describe("GPDB 6 layout: ext/python/bin/python is Python 2.7", () => {
+  it("without coverage: refused with the install command for that interpreter", () => {
+    const t = tempDir();
+    const { gphome, python } = gpdb6(t);
+    const before = hashTree(gphome);
+    const r = covshim(join(t, "home"), ["enable", gphome]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`coverage is not importable by ${python}`);
+    expect(r.stderr).toContain(`fix: ${python} -m pip install coverage`);
+    expect(treeDiff(before, hashTree(gphome))).toEqual([]);
+  });
+
+  it("with a stub coverage 5.5 (no real one for 2.7 here): install scope starts it in a clean environment", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const { gphome, python } = gpdb6(t);
+    // Stub, coverage 5.5's API: process_startup() takes no argument.
+    const stub = join(gphome, "lib", "python", "coverage");
+    mkdirSync(stub);
+    writeFileSync(join(stub, "__init__.py"), "import os\n__version__ = '5.5'\ndef process_startup():\n    open(os.environ['COVERAGE_PROCESS_START'] + '.started', 'a').write('%d\\n' % os.getpid())\n");
+    compileAll(python, stub);
+    const before = hashTree(gphome);
+    const en = covshim(home, ["enable", gphome, "--scope", "install", "--for", "1h"]);
+    expect(en.code, en.stderr).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    expect(rec.pythonVersion).toBe("2.7.18");
+    const r = throughSsh(gphome, "python -c 'import sys; sys.exit(4)'");
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe("");
+    expect(readFileSync(rec.rcfile + ".started", "utf8").trim()).toMatch(/^\d+$/);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    expect(treeDiff(before, hashTree(gphome))).toEqual([]);
+    expect(existsSync(join(gphome, "lib", "python", "sitecustomize.py"))).toBe(false);
+    void readdirSync;
+  });
+});

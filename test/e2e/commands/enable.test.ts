@@ -1,0 +1,187 @@
+import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { covshim, run, statusJson, tempDir, venvWithCoverage, venvPurePython } from "../../helpers/fixtures.js";
+import { debianCoveragePython, PY312, PY27, pyenvPython } from "../../helpers/tools.js";
+import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
+import { dataFileCount, marksIn, runApp } from "../../helpers/measure.js";
+
+const ALL_PROCESSES = ["fork-pool-worker", "spawn-process", "main", "subprocess-child", "os.system-child", "grandchild", "exec-image"];
+
+describe("enable/off with real interpreters and real coverage", () => {
+  it("dir kind: /usr/bin/python3 with Debian's coverage 6.5, an existing sitecustomize.py kept working and restored", () => {
+    const py = debianCoveragePython();
+    const t = tempDir();
+    const home = join(t, "home");
+    const lib = join(t, "lib");
+    mkdirSync(lib);
+    const original = "# user's own sitecustomize\nimport os\nos.environ['USER_SITECUSTOMIZE'] = 'ran'"; // no trailing newline on purpose
+    writeFileSync(join(lib, "sitecustomize.py"), original);
+    // Python compiles it once before covshim comes: the cached .pyc must come back too.
+    run(py, ["-c", "pass"], { ...process.env, PYTHONPATH: lib });
+    const before = hashTree(lib);
+
+    const en = covshim(home, ["enable", lib, "--python", py, "--name", "gp"], { PYTHONPATH: lib });
+    expect(en.stderr).toContain("measuring gp (dir, Python 3.11");
+    expect(en.code).toBe(0);
+    const st = statusJson(home);
+    expect(st.installs[0]).toMatchObject({ name: "gp", kind: "dir", enabled: true, scope: "shell", core: "ctrace", coverageVersion: "6.5.0", expires: null });
+    expect(readFileSync(join(lib, "sitecustomize.py"), "utf8").startsWith(original)).toBe(true);
+    const rc = readFileSync(st.installs[0]!.rcfile, "utf8");
+    expect(rc.match(/^\[run\]/gm)).toHaveLength(1);
+    expect(rc).toContain("multiprocessing");
+
+    const env = { ...process.env, PYTHONPATH: lib, COVERAGE_PROCESS_START: st.installs[0]!.rcfile };
+    const app = join(t, "app");
+    const probe = run(py, ["-c", "import os; print(os.environ.get('USER_SITECUSTOMIZE'))"], env);
+    expect(probe.stdout.trim()).toBe("ran");
+    runApp(py, app, env);
+    const marks = marksIn(py, st.installs[0]!.rcfile, st.installs[0]!.dataDir, app, t);
+    for (const p of ALL_PROCESSES) expect(marks[p], p).toBe(true);
+
+    const off = covshim(home, ["off"]);
+    expect(off.code).toBe(0);
+    expect(off.stderr).toContain("off: gp");
+    expect(treeDiff(before, hashTree(lib))).toEqual([]);
+    const n = dataFileCount(st.installs[0]!.dataDir);
+    runApp(py, app, env);
+    expect(dataFileCount(st.installs[0]!.dataDir)).toBe(n);
+    const again = covshim(home, ["off"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("nothing is on");
+  });
+
+  it("venv kind: pyenv 3.11 venv with coverage 7.x from pip, exec'd processes saved too", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const py = join(venv, "bin", "python");
+    const before = hashTree(venv);
+    const en = covshim(home, ["enable"], { VIRTUAL_ENV: venv });
+    expect(en.stderr).toContain("(venv, Python 3.11.7, coverage 7.");
+    expect(en.code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    expect(rec.shim).toBe(join(venv, "lib", "python3.11", "site-packages", "a0_covshim.pth"));
+    expect(readFileSync(rec.rcfile, "utf8")).toMatch(/patch =\n\s+_exit\n\s+execv\n\s+fork/);
+    const app = join(t, "app");
+    runApp(py, app, { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
+    const marks = marksIn(py, rec.rcfile, rec.dataDir, app, t);
+    for (const p of [...ALL_PROCESSES, "before-exec"]) expect(marks[p], p).toBe(true);
+    expect(covshim(home, ["off", venv]).code).toBe(0);
+    expect(treeDiff(before, hashTree(venv))).toEqual([]);
+    const n = dataFileCount(rec.dataDir);
+    // coverage's own a1_coverage.pth still reacts to the variable: after off, covshim's shell hooks unset it.
+    runApp(py, app, { ...process.env });
+    expect(dataFileCount(rec.dataDir)).toBe(n);
+  });
+
+  it("core auto picks sysmon on Python 3.12 and the processes are measured with it", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvPurePython(join(t, "venv"), PY312);
+    const en = covshim(home, ["enable", venv]);
+    expect(en.code, en.stderr).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    expect(rec.core).toBe("sysmon");
+    expect(readFileSync(rec.rcfile, "utf8")).toContain("core = sysmon");
+    const app = join(t, "app");
+    const py = join(venv, "bin", "python");
+    runApp(py, app, { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
+    const marks = marksIn(py, rec.rcfile, rec.dataDir, app, t);
+    for (const p of ALL_PROCESSES) expect(marks[p], p).toBe(true);
+    // with --branch before 3.14, auto falls back to ctrace-less pytrace here (no C tracer in this venv) and says so
+    const br = covshim(home, ["enable", venv, "--branch"]);
+    expect(br.code, br.stderr).toBe(0);
+    expect(statusJson(home).installs[0]!.core).toBe("pytrace");
+    expect(br.stderr).toContain("10-30x slower");
+    expect(covshim(home, ["off"]).code).toBe(0);
+  });
+
+  it("moves the previous run's data aside unless --append", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    writeFileSync(join(rec.dataDir, ".coverage.host.1.1"), "x");
+    const appended = covshim(home, ["enable", venv, "--append"]);
+    expect(appended.code).toBe(0);
+    expect(existsSync(join(rec.dataDir, ".coverage.host.1.1"))).toBe(true);
+    const again = covshim(home, ["enable", venv]);
+    expect(again.code).toBe(0);
+    const m = /moved aside to (\S+)/.exec(again.stderr);
+    expect(m).not.toBeNull();
+    expect(existsSync(join(m![1]!, ".coverage.host.1.1"))).toBe(true);
+    expect(existsSync(join(rec.dataDir, ".coverage.host.1.1"))).toBe(false);
+  });
+
+  it("shell scope: enabling a second install turns the first off and says so", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const a = venvWithCoverage(join(t, "a"));
+    const b = venvWithCoverage(join(t, "b"));
+    const hashA = hashTree(a);
+    expect(covshim(home, ["enable", a]).code).toBe(0);
+    const r = covshim(home, ["enable", b]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("turned off a");
+    const st = statusJson(home);
+    expect(st.installs.filter((i) => i.enabled).map((i) => i.name)).toEqual(["b"]);
+    expect(treeDiff(hashA, hashTree(a))).toEqual([]);
+    expect(covshim(home, ["status", "--check"]).code).toBe(1);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    expect(covshim(home, ["status", "--check"]).code).toBe(0);
+  });
+
+  it("--rcfile: a coveragerc with two [run] sections is refused with its line, nothing written", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const rc = join(t, "bad.rc");
+    writeFileSync(rc, "[run]\nparallel = True\n\n[run]\nomit = x\n");
+    const before = hashTree(venv);
+    const r = covshim(home, ["enable", venv, "--rcfile", rc]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/DuplicateSectionError at line 4/);
+    expect(treeDiff(before, hashTree(venv))).toEqual([]);
+    const good = join(t, "good.rc");
+    writeFileSync(good, `[run]\nparallel = True\ndata_file = ${t}/mydata/.coverage\n`);
+    const ok = covshim(home, ["enable", venv, "--rcfile", good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(statusJson(home).installs[0]).toMatchObject({ rcfile: good, dataDir: join(t, "mydata") });
+  });
+});
+
+describe("Python 2.7: the shim template with a stub coverage (coverage 5.5 cannot be installed here: no network, no 2.7 wheel)", () => {
+  it("loads, calls process_startup() without arguments only when wanted, silent without coverage", async () => {
+    const { renderShimCode, renderBlock, renderPth } = await import("../../../src/shim/render.js");
+    const py = pyenvPython(PY27);
+    const t = tempDir();
+    const lib = join(t, "lib");
+    const stub = join(t, "stub");
+    mkdirSync(lib);
+    mkdirSync(join(stub, "coverage"), { recursive: true });
+    // Stub with coverage 5.5's signature: process_startup() takes no argument.
+    writeFileSync(join(stub, "coverage", "__init__.py"), "import os\ndef process_startup():\n    open(os.environ['STUB_OUT'], 'a').write('started %s\\n' % os.environ['COVERAGE_PROCESS_START'])\n");
+    writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderShimCode("/x/rc", 0)));
+    const out = join(t, "calls");
+    const base = { PATH: process.env.PATH, STUB_OUT: out };
+    const off = run(py, ["-c", "print('hi')"], { ...base, PYTHONPATH: `${lib}:${stub}` });
+    expect(off).toMatchObject({ code: 0, stdout: "hi\n", stderr: "" });
+    expect(existsSync(out)).toBe(false);
+    const on = run(py, ["-c", "import sys; sys.exit(3)"], { ...base, PYTHONPATH: `${lib}:${stub}`, COVERAGE_PROCESS_START: "/x/rc" });
+    expect(on.code).toBe(3);
+    expect(readFileSync(out, "utf8")).toBe("started /x/rc\n");
+    const missing = run(py, ["-c", "print('ok')"], { ...base, PYTHONPATH: lib, COVERAGE_PROCESS_START: "/x/rc" });
+    expect(missing).toMatchObject({ code: 0, stdout: "ok\n", stderr: "" });
+    // The .pth form, through site.addsitedir as site-packages would.
+    const site = join(t, "site");
+    mkdirSync(site);
+    writeFileSync(join(site, "a0_covshim.pth"), renderPth(renderShimCode("/y/rc", 0)));
+    const pth = run(py, ["-c", `import site; site.addsitedir(${JSON.stringify(site)})`], { ...base, PYTHONPATH: stub, COVERAGE_PROCESS_START: "/y/rc" });
+    expect(pth.stderr).toBe("");
+    expect(readFileSync(out, "utf8")).toBe("started /x/rc\nstarted /y/rc\n");
+    chmodSync(out, 0o644);
+  });
+});

@@ -1,0 +1,125 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { baseEnv, covshim, run, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
+import { CLI, ROOT, debianCoveragePython } from "../../helpers/tools.js";
+import { runApp } from "../../helpers/measure.js";
+import { Term } from "../../helpers/tmux.js";
+
+const FIX = join(ROOT, "test", "fixtures");
+
+/** What raw coverage says about a copy of the same data: the reference for covshim's numbers. */
+function rawTotals(python: string, rcfile: string, dataDir: string, work: string) {
+  const copy = join(work, `copy-${Math.random().toString(36).slice(2)}`);
+  cpSync(dataDir, copy, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.COVERAGE_PROCESS_START;
+  const dataFile = join(copy, ".coverage");
+  expect(run(python, ["-m", "coverage", "combine", "-q", "--append", `--rcfile=${rcfile}`, `--data-file=${dataFile}`, copy], env, copy).code).toBe(0);
+  const out = join(work, "raw.json");
+  expect(run(python, ["-m", "coverage", "json", "-q", `--rcfile=${rcfile}`, `--data-file=${dataFile}`, "-o", out], env, copy).code).toBe(0);
+  return JSON.parse(readFileSync(out, "utf8"));
+}
+
+describe.each([
+  ["coverage 6.5 (Debian, dir kind)", "dir"],
+  ["coverage 7.x (pip, venv kind)", "venv"],
+])("report with %s", (_label, kind) => {
+  it("totals equal raw combine + json on a copy; --fail-under; runs add up; html", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    let python: string;
+    let target: string;
+    let extraEnv: NodeJS.ProcessEnv = {};
+    if (kind === "dir") {
+      python = debianCoveragePython();
+      target = join(t, "lib");
+      mkdirSync(target);
+      extraEnv = { PYTHONPATH: target };
+      expect(covshim(home, ["enable", target, "--python", python]).code).toBe(0);
+    } else {
+      target = venvWithCoverage(join(t, "venv"));
+      python = join(target, "bin", "python");
+      expect(covshim(home, ["enable", target]).code).toBe(0);
+    }
+    const rec = statusJson(home).installs[0]!;
+    const env = { ...process.env, ...extraEnv, COVERAGE_PROCESS_START: rec.rcfile };
+    // No data yet: a plain message, not a traceback.
+    const none = covshim(home, ["report"]);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toMatch(/^covshim: no data yet for/);
+
+    runApp(python, join(t, "app"), env);
+    run(python, [join(FIX, "workload.py"), "a"], env);
+    const raw = rawTotals(python, rec.rcfile, rec.dataDir, t);
+    const jsonOut = join(t, "r.json");
+    const r = covshim(home, ["report", "--json", jsonOut, "--html", join(t, "html")], {}, t);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^TOTAL\s+\d+/m);
+    const mine = JSON.parse(readFileSync(jsonOut, "utf8"));
+    expect(mine.totals.covered_lines).toBe(raw.totals.covered_lines);
+    expect(mine.totals.num_statements).toBe(raw.totals.num_statements);
+    expect(Object.keys(mine.files).sort()).toEqual(Object.keys(raw.files).sort());
+    expect(existsSync(join(t, "html", "index.html"))).toBe(true);
+
+    const pct = mine.totals.percent_covered as number;
+    expect(pct).toBeLessThan(99); // h() of workload.py is not run yet
+    expect(covshim(home, ["report", "--fail-under", String(Math.floor(pct))]).code).toBe(0);
+    const fail = covshim(home, ["report", "--fail-under", String(Math.ceil(pct) + 1)]);
+    expect(fail.code).toBe(1);
+    expect(fail.stderr).toContain("is below --fail-under");
+
+    // A second run adds to the first (runs add up until a new enable).
+    run(python, [join(FIX, "workload.py"), "b"], env);
+    const second = join(t, "r2.json");
+    expect(covshim(home, ["report", "--json", second]).code).toBe(0);
+    const both = JSON.parse(readFileSync(second, "utf8"));
+    expect(both.totals.covered_lines).toBeGreaterThan(mine.totals.covered_lines);
+    expect(Object.keys(both.files)).toContain(join(FIX, "workload.py"));
+    expect(Object.keys(both.files)).toContain(join(t, "app", "mpapp.py"));
+    expect(covshim(home, ["off"]).code).toBe(0);
+  });
+});
+
+describe("many data files", () => {
+  it("500+ real processes: report equals raw coverage; quiet when stdout is not a terminal", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const py = join(venv, "bin", "python");
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    const r = run(py, [join(FIX, "many.py"), "520"], { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
+    expect(r.code, r.stderr).toBe(0);
+    const n = readdirSync(rec.dataDir).filter((f) => f.startsWith(".coverage.")).length;
+    expect(n).toBeGreaterThan(500);
+    const raw = rawTotals(py, rec.rcfile, rec.dataDir, t);
+    const out = join(t, "m.json");
+    const rep = covshim(home, ["report", "--json", out]);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stderr).not.toContain("combining");
+    expect(rep.stderr).toContain(`combined ${n} data files`);
+    const mine = JSON.parse(readFileSync(out, "utf8"));
+    expect(mine.totals.covered_lines).toBe(raw.totals.covered_lines);
+    // work() runs only in the forked children, both branches of it.
+    const many = mine.files[join(FIX, "many.py")];
+    const src = readFileSync(join(FIX, "many.py"), "utf8").split("\n");
+    for (const mark of ["# odd", "# even"]) expect(many.executed_lines).toContain(src.findIndex((l) => l.includes(mark)) + 1);
+  });
+});
+
+describe("progress", () => {
+  it("shows combining progress on a terminal (tmux pty)", async () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const py = join(venv, "bin", "python");
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    expect(run(py, [join(FIX, "many.py"), "30"], { ...process.env, COVERAGE_PROCESS_START: rec.rcfile }).code).toBe(0);
+    const n = readdirSync(rec.dataDir).filter((f) => f.startsWith(".coverage.")).length;
+    const term = new Term("bash", t, baseEnv(home, { TERM: "xterm" }), "");
+    await term.run(`${process.execPath} ${CLI} report >/dev/null`);
+    expect(term.screen()).toContain(`covshim: combining ${n}/${n} data files`);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { covshim, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
+import { hookedShell } from "../../helpers/hooks.js";
+import type { ShellName } from "../../helpers/tmux.js";
+
+const SHELLS: ShellName[] = ["bash", "zsh", "fish"];
+const show = (sh: ShellName, tag: string) =>
+  sh === "fish"
+    ? `printf '${tag}[%s|%s]\\n' "$COVERAGE_PROCESS_START" "$COVSHIM_PROMPT"`
+    : `printf '${tag}[%s|%s]\\n' "\${COVERAGE_PROCESS_START-}" "\${COVSHIM_PROMPT-}"`;
+const and = (sh: ShellName) => (sh === "fish" ? "; and " : " && ");
+
+describe.each(SHELLS)("%s hook", (sh) => {
+  it("two shells follow enable and off: same line in the one that ran it, next prompt in the other", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const a = hookedShell(sh, t, home);
+    const b = hookedShell(sh, t, home);
+    await a.ready();
+    await b.ready();
+    expect(await a.run(show(sh, "A0"))).toContain("A0[|]");
+
+    const outA = await a.run(`covshim enable ${venv} --name v1${and(sh)}${show(sh, "A1")}`);
+    const rc = statusJson(home).installs[0]!.rcfile;
+    expect(outA).toContain(`A1[${rc}|cov:v1]`);
+    // B's current prompt was drawn before the enable; the next one is in step.
+    expect(await b.run(show(sh, "B0"))).toContain("B0[|]");
+    expect(await b.run(show(sh, "B1"))).toContain(`B1[${rc}|cov:v1]`);
+
+    const outB = await b.run(`covshim off${and(sh)}${show(sh, "B2")}`);
+    expect(outB).toContain("B2[|]");
+    await a.ready();
+    expect(await a.run(show(sh, "A2"))).toContain("A2[|]");
+    // Nothing on: no warnings were printed in either shell.
+    expect(a.screen()).not.toContain("warning");
+    expect(b.screen()).not.toMatch(/covshim: (measurement|COVERAGE_PROCESS_START)/);
+  });
+
+  it("warns at shell start while on, once left on past warnAfter (then not again within warnEvery), and for a hand-set variable; COVSHIM_QUIET silences", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    mkdirSync(join(home, "config"), { recursive: true });
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ warnAfter: "2s", warnEvery: "1h" }));
+    const venv = venvWithCoverage(join(t, "venv"));
+    expect(covshim(home, ["enable", venv, "--name", "v2"]).code).toBe(0);
+    const s = hookedShell(sh, t, home);
+    await s.waitFor(/measurement is on in this shell \(cov:v2\)/);
+    await s.ready();
+    expect(s.screen()).not.toContain("has been on for");
+    await new Promise((r) => setTimeout(r, 2500));
+    await s.ready();
+    await s.waitFor(/measurement has been on for 0 min \(cov:v2\)/);
+    await s.ready();
+    await s.ready();
+    expect(s.screen().match(/has been on for/g)).toHaveLength(1);
+
+    const quiet = hookedShell(sh, t, home, { env: { COVSHIM_QUIET: "1" } });
+    await quiet.ready();
+    expect(await quiet.run(show(sh, "Q"))).toContain("|cov:v2]");
+    expect(quiet.screen()).not.toContain("covshim:");
+
+    expect(covshim(home, ["off"]).code).toBe(0);
+    const hand = hookedShell(sh, t, home, { env: { COVERAGE_PROCESS_START: "/my/own.rc" } });
+    await hand.waitFor(/COVERAGE_PROCESS_START is set but covshim has nothing on/);
+    // Left alone: covshim did not set it, so it does not unset it.
+    expect(await hand.run(show(sh, "H"))).toContain("H[/my/own.rc|]");
+  });
+});
+
+describe.each(SHELLS)("%s hook and install scope", (sh) => {
+  it("says at shell start that an install-scope install is on, and when it has expired", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const venv = venvWithCoverage(join(t, "venv"));
+    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "5s"]).code).toBe(0);
+    const on = hookedShell(sh, t, home);
+    await on.waitFor(/install scope: every process of wide is measured until/);
+    // Install scope needs no variable in the shell.
+    expect(await on.run(show(sh, "I"))).toContain("I[|]");
+    await new Promise((r) => setTimeout(r, 5600));
+    const later = hookedShell(sh, t, home);
+    await later.waitFor(/install scope of wide has expired: nothing is measured; 'covshim off' removes the shim/);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    const after = hookedShell(sh, t, home);
+    await after.ready();
+    expect(after.screen()).not.toContain("install scope");
+  });
+});

@@ -1,0 +1,72 @@
+// What the test suite, the benchmarks and scripts/ share: where things are,
+// the interpreters, and installs built the way users have them. Plain
+// JavaScript so that bench/ and scripts/ import it without a TypeScript step.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const CLI = join(ROOT, "dist", "covshim.cjs");
+export const CACHE = join(ROOT, ".cache", "test");
+export const SETUP = "bash scripts/test-setup.sh";
+export const PY311 = "3.11.7";
+
+/** @param {string} version */
+export function pyenvPython(version) {
+  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? "/root", ".pyenv");
+  const p = join(root, "versions", version, "bin", "python");
+  if (!existsSync(p)) throw new Error(`Python ${version} is missing at ${p}: this machine's pyenv should have it ('pyenv versions')`);
+  return p;
+}
+
+/** site-packages of a cached venv of Python 3.11 with real coverage from pip (the offline wheel), built once. */
+export function coverageSite311() {
+  const venv = join(CACHE, "cov-venv-311");
+  const site = join(venv, "lib", "python3.11", "site-packages");
+  if (!existsSync(join(site, "coverage"))) {
+    mkdirSync(CACHE, { recursive: true });
+    execFileSync(pyenvPython(PY311), ["-m", "venv", "--clear", venv], { stdio: "inherit" });
+    try {
+      execFileSync(join(venv, "bin", "pip"), ["install", "-q", "coverage"], { stdio: "inherit", env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
+    } catch {
+      throw new Error(`pip install coverage failed for Python 3.11: run '${SETUP}'`);
+    }
+  }
+  return site;
+}
+
+/**
+ * Byte-compiles a tree as pip does at install time (and as a user's own
+ * runs do): installs are tested the way users have them, with their .pyc files.
+ * @param {string} python @param {string} dir
+ */
+export function compileAll(python, dir) {
+  const env = { ...process.env };
+  delete env.PYTHONDONTWRITEBYTECODE;
+  execFileSync(python, ["-m", "compileall", "-q", dir], { env, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/**
+ * A fresh venv with coverage copied in from the cached pip install; other
+ * Python versions than 3.11 get coverage's pure-Python package only.
+ * @param {string} dir @param {{ version?: string, withCoverage?: boolean }} [o]
+ */
+export function makeVenv(dir, o = {}) {
+  const version = o.version ?? PY311;
+  execFileSync(pyenvPython(version), ["-m", "venv", "--without-pip", dir]);
+  if (o.withCoverage !== false) {
+    const from = coverageSite311();
+    const minor = version.split(".").slice(0, 2).join(".");
+    const to = join(dir, "lib", `python${minor}`, "site-packages");
+    const pure = minor !== "3.11";
+    for (const n of readdirSync(from)) {
+      if (!(n.startsWith("coverage") || (!pure && n === "a1_coverage.pth"))) continue;
+      cpSync(join(from, n), join(to, n), { recursive: true, filter: (s) => !(pure && (s.endsWith(".so") || s.includes("__pycache__"))) });
+    }
+  }
+  compileAll(join(dir, "bin", "python"), dir);
+  return dir;
+}
+
+/** Whether a command is on PATH. @param {string} tool */
+export const have = (tool) => spawnSync("bash", ["-c", `command -v ${tool}`]).status === 0;

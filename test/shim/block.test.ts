@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { blockIn, hasBlock, removal, stripBlock, withBlock } from "../../src/shim/block.js";
+import { BEGIN, END, renderBlock } from "../../src/shim/render.js";
+
+const block = renderBlock("import os  # the shim");
+
+describe("the marked block in a sitecustomize.py", () => {
+  it("goes at the end after one blank line, whatever the original ends with", () => {
+    expect(withBlock("", block)).toBe(block);
+    expect(withBlock("import os\n", block)).toBe(`import os\n\n${block}`);
+    expect(withBlock("import os", block)).toBe(`import os\n\n${block}`);
+    expect(withBlock("import os\n\n", block)).toBe(`import os\n\n${block}`);
+    // `from __future__` must stay the first statement.
+    expect(withBlock("from __future__ import print_function\n", block).startsWith("from __future__")).toBe(true);
+  });
+
+  it("comes out as it went in (off restores the saved original itself; this is for files edited while on)", () => {
+    for (const original of ["", "import os\n", "# only a comment\n", "a = 1\nb = 2\n"]) {
+      expect(stripBlock(withBlock(original, block)), JSON.stringify(original)).toBe(original);
+    }
+    // The text alone cannot tell "x\n\n" + block from "x\n" + a separating "\n" + block,
+    // nor where a missing final newline was: the usual form is kept.
+    expect(stripBlock(withBlock("import os\n\n", block))).toBe("import os\n");
+    expect(stripBlock(withBlock("import os", block))).toBe("import os\n");
+  });
+
+  it("is found with its markers, and not without both", () => {
+    const text = withBlock("a = 1\n", block) + "b = 2\n";
+    expect(blockIn(text)).toBe(block);
+    expect(hasBlock(text)).toBe(true);
+    expect(hasBlock(`${BEGIN}\nimport os\n`)).toBe(false);
+    expect(hasBlock(`${END}\n${BEGIN}\n`)).toBe(false);
+    expect(stripBlock("a = 1\n")).toBeNull();
+  });
+
+  it("a block in the middle of a file (the user added lines after it) comes out alone", () => {
+    const text = withBlock("a = 1\n", block) + "b = 2\n";
+    expect(stripBlock(text)).toBe("a = 1\n\nb = 2\n");
+  });
+});
+
+describe("what off does with the file", () => {
+  it("restores an untouched original, deletes an untouched new file", () => {
+    expect(removal(withBlock("a = 1\n", block), "a = 1\n")).toEqual({ action: "restore" });
+    expect(removal(block, null)).toEqual({ action: "delete" });
+  });
+
+  it("keeps edits made while on and takes out only the block", () => {
+    const edited = "# added by the user\n" + withBlock("a = 1\n", block);
+    expect(removal(edited, "a = 1\n")).toEqual({ action: "strip", text: "# added by the user\na = 1\n" });
+    // No original, but the user wrote into the file: the file stays, with the user's lines.
+    expect(removal(block + "import site_extra\n", null)).toEqual({ action: "strip", text: "import site_extra\n" });
+  });
+
+  it("a new file holding nothing but the block (and blank lines) goes", () => {
+    expect(removal(`\n${block}`, null)).toEqual({ action: "delete" });
+  });
+
+  it("does nothing to a file without the block", () => {
+    expect(removal("a = 1\n", "a = 1\n")).toEqual({ action: "none" });
+    expect(removal("a = 1\n", null)).toEqual({ action: "none" });
+  });
+});
