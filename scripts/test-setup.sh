@@ -12,5 +12,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Another user of the installs, for the tests of shared installs (install
+# scope, --group): a member of covshim-test, no home, no login.
+getent group covshim-test >/dev/null || $SUDO groupadd covshim-test
+id covshim-other >/dev/null 2>&1 || $SUDO useradd -M -N -g nogroup -G covshim-test -s /usr/sbin/nologin covshim-other
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --loglevel=error

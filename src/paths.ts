@@ -37,6 +37,14 @@ export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHom
 export const reportsDir = (d: Dirs, id: string) => join(installHome(d, id), "reports");
 export const savedReport = (d: Dirs, id: string, name: string) => join(reportsDir(d, id), `${name}.json`);
 
+/**
+ * With `enable --group G`: the coveragerc and data that other users' processes
+ * must reach, where they can (a user's own directories are private), under
+ * /var/tmp so that a reboot keeps the data. COVSHIM_SHARED moves it (tests).
+ */
+export const sharedHome = (id: string, env: NodeJS.ProcessEnv = process.env) =>
+  join(env.COVSHIM_SHARED ?? "/var/tmp", `covshim-${process.getuid?.() ?? "user"}`, id);
+
 /** On a cluster host: the same path as locally (same user, same layout). */
 export const remoteHome = (d: Dirs, id: string) => join(d.data, "remote", id);
 export const remoteRcfile = (d: Dirs, id: string) => join(remoteHome(d, id), "coveragerc");

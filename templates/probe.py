@@ -61,11 +61,20 @@ out["sitecustomizes"] = found
 loaded = sys.modules.get("sitecustomize")
 out["loadedSitecustomize"] = os.path.realpath(loaded.__file__) if loaded is not None and getattr(loaded, "__file__", None) else None
 
+# Everything else that starts coverage at start-up: coverage's own
+# a1_coverage.pth (7.13+), pytest-cov's, coverage-enable-subprocess's.
 pths = []
 for d in out["siteDirs"] + [out["purelib"]]:
     try:
         for n in os.listdir(d):
-            if n.endswith(".pth") and (n == "a1_coverage.pth" or "pytest-cov" in n or n == "init_cov_core.pth"):
+            if not n.endswith(".pth") or n == "a0_covshim.pth":
+                continue
+            try:
+                with open(os.path.join(d, n)) as f:
+                    text = f.read(65536)
+            except Exception:
+                continue
+            if "process_startup" in text or "COV_CORE_" in text:
                 pths.append(os.path.join(d, n))
     except Exception:
         pass

@@ -46,7 +46,7 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const rcfile = remoteRcfile(d, rec.id);
   const dataDir = remoteDataDir(d, rec.id);
   const shim = join(t.shimDir!, "sitecustomize.py");
-  const block = Buffer.from(renderBlock(renderShimCode(rcfile, expiresEpoch))).toString("base64");
+  const block = Buffer.from(renderBlock(renderShimCode(rcfile, expiresEpoch, dataDir), expiresEpoch)).toString("base64");
   const done: HostRecord[] = [];
   try {
     for (const p of plans) {

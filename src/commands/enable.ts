@@ -26,6 +26,7 @@ export const enable: CommandSpec = {
     { flags: "--name <name>", help: "a short name for the install (prompt, reports)" },
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
     { flags: "--hosts <file>", help: "install scope on every host of a GPDB hostfile too, over ssh" },
+    { flags: "--group <group>", help: "install scope: measure the processes of this group's members too (others' stay unmeasured)" },
   ],
   async action([target], opts) {
     const o = opts as EnableOptions;
@@ -42,13 +43,17 @@ export const enable: CommandSpec = {
       const r = await applyEnable(d, state, plan);
       r.notes.forEach(warn);
       if (r.movedAside) say(`the previous run's data files were moved aside to ${r.movedAside} (use --append to add to them)`);
-      for (const c of plan.probe.coveragePths) say(`note: ${c} also starts coverage when the variable is set; the shim and it agree`);
+      for (const s of plan.starters) (s.fine ? say : warn)(`${s.fine ? "note: " : ""}${s.text}${s.fix ? `; fix: ${s.fix}` : ""}`);
       writeShellFile(d, state, cfg);
       for (const n of r.turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
       const rec = r.rec;
       if (rec.hosts?.length && plan.hosts) say(`on for every process on ${plan.hosts.length} hosts too: ${plan.hosts.map((h) => h.host).join(", ")}`);
       say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`);
-      if (scope === "install") say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
+      if (!plan.userRcfile) say(`reports cover ${plan.measuring}`);
+      if (scope === "install") {
+        say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
+        say(rec.group ? `measured users: you and the members of group ${rec.group} (data in ${rec.dataDir})` : "measured users: you only; other users' processes run unmeasured and unchanged (--group GROUP measures a group's too)");
+      }
       else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
     });
   },

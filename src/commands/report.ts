@@ -6,9 +6,10 @@ import { dirs, savedReport } from "../paths.js";
 import { readState } from "../state/state.js";
 import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
-import { hasData, reportOnce } from "../coverage/report.js";
+import { hasData, reportNotes, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
-import { out, say } from "../output.js";
+import { noDataLine } from "../coverage/hints.js";
+import { out, say, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const report: CommandSpec = {
@@ -33,7 +34,7 @@ export const report: CommandSpec = {
     if (o.save !== undefined) validName(o.save);
     const d = dirs();
     const rec = pickInstall(readState(d), target);
-    const noData = () => new CovshimError(`no data yet for ${rec.name}: run your tests with measurement on, then report`);
+    const noData = () => new CovshimError(noDataLine(rec));
     if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
     const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
     try {
@@ -41,7 +42,8 @@ export const report: CommandSpec = {
       const jsonFile = join(tmp, "report.json");
       const html = o.html ? resolve(o.html) : undefined;
       const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
-      if (r.combined) say(`combined ${r.combined} data files into ${join(rec.dataDir, ".coverage")}`);
+      if (r.combined) say(`combined ${r.combined} data file${r.combined === 1 ? "" : "s"} into ${join(rec.dataDir, ".coverage")}`);
+      reportNotes(rec, r).forEach(warn);
       if (r.noData !== undefined) throw noData();
       out(r.text);
       if (html) say(`HTML report in ${html}/index.html`);

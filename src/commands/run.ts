@@ -4,7 +4,7 @@ import { constants } from "node:os";
 import { CovshimError, usageError } from "../errors.js";
 import { dirs } from "../paths.js";
 import { loadConfig } from "../config.js";
-import { hasData, reportOnce } from "../coverage/report.js";
+import { hasData, installEnv, reportNotes, reportOnce } from "../coverage/report.js";
 import { endRun, startRun } from "../switch/run.js";
 import type { EnableOptions } from "../switch/plan.js";
 import { out, say, warn } from "../output.js";
@@ -26,12 +26,8 @@ export const run: CommandSpec = {
     const d = dirs();
     const session = await startRun(d, await loadConfig(d), target, opts as EnableOptions);
     const { rec } = session;
-    const env: NodeJS.ProcessEnv = { ...process.env, COVERAGE_PROCESS_START: rec.rcfile };
-    delete env.COVSHIM_DISABLE;
-    if (session.pythonPath.length) {
-      const cur = (env.PYTHONPATH ?? "").split(":").filter(Boolean);
-      env.PYTHONPATH = [...session.pythonPath.filter((p) => !cur.includes(p)), ...cur].join(":");
-    }
+    // The command gets what the install's processes get (greenplum_path.sh's variables), and the variable.
+    const env: NodeJS.ProcessEnv = { ...installEnv(rec), COVERAGE_PROCESS_START: rec.rcfile };
     let code: number;
     try {
       code = await runChild(cmd, env);
@@ -40,6 +36,7 @@ export const run: CommandSpec = {
     }
     try {
       const r = await reportOnce(rec, { combine: true, text: true }, true);
+      reportNotes(rec, r).forEach(warn);
       if (r.noData !== undefined || (!r.combined && !hasData(rec))) {
         say("no Python file of the command was measured (did it start a Python process of this install? code given with -c is not a file coverage reports)");
       } else {

@@ -11,14 +11,22 @@ export function dataFiles(dir: string): string[] {
   }
 }
 
-/** Moves the previous run's data aside (kept, not deleted); returns where, or null. */
+/** What belongs to one run: data files, the measured processes' warnings, files set aside. */
+const ofRun = (n: string) => isDataFile(n) || n === "warnings.log" || n === "unreadable";
+
+/** Moves the previous run aside (kept, not deleted); returns where, or null when there was nothing. */
 export function moveAside(dir: string, now = new Date()): string | null {
-  const files = dataFiles(dir);
-  if (!files.length) return null;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter(ofRun);
+  } catch {
+    return null;
+  }
+  if (!names.length) return null;
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   let dest = `${dir}.prev-${stamp}`;
   for (let i = 1; existsSync(dest); i++) dest = `${dir}.prev-${stamp}-${i}`;
   mkdirSync(dest, { recursive: true, mode: 0o700 });
-  for (const f of files) renameSync(join(dir, f), join(dest, f));
+  for (const f of names) renameSync(join(dir, f), join(dest, f));
   return dest;
 }

@@ -5,6 +5,7 @@ import reportSource from "../../templates/report.py?raw";
 import { CovshimError } from "../errors.js";
 import { pythonEnv } from "../install/probe.js";
 import { dataFiles } from "./datadir.js";
+import { readWarnings, warningSummary, warningsLog } from "./warnlog.js";
 import type { InstallRecord } from "../state/state.js";
 
 /** coverage's JSON report, the parts covshim reads. */
@@ -21,10 +22,27 @@ export interface ReportAsk {
 }
 
 export interface ReportResult {
+  /** Data files really combined (unreadable ones are not). */
   combined: number;
   text: string;
   total?: number;
   noData?: string;
+  /** Data files set aside in DATADIR/unreadable: [name, why]. */
+  unreadable: [string, string][];
+  /** coverage's own warnings while combining and reporting. */
+  warnings: string[];
+}
+
+/** PYTHONPATH entries an install's processes have (records of covshim 0.1 did not keep them). */
+export const pythonPathOf = (rec: InstallRecord) => rec.pythonPath ?? (rec.kind === "dir" ? [rec.path] : rec.kind === "gpdb" ? [join(rec.path, "lib", "python")] : []);
+
+/** The environment a measured command gets: the install's, without covshim's own switches. */
+export function installEnv(rec: InstallRecord, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env = pythonEnv(pythonPathOf(rec), base, rec.env);
+  delete env.COVSHIM_DISABLE;
+  if (base.PYTHONDONTWRITEBYTECODE === undefined) delete env.PYTHONDONTWRITEBYTECODE;
+  else env.PYTHONDONTWRITEBYTECODE = base.PYTHONDONTWRITEBYTECODE;
+  return env;
 }
 
 /**
@@ -47,7 +65,7 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
   const timer = tty ? setInterval(show, 200) : undefined;
   try {
     const args = { ...ask, combine: parallel > 0, rcfile: rec.rcfile, dataFile: join(rec.dataDir, ".coverage"), dataDir: rec.dataDir, result: resultFile };
-    const r = await execa(rec.python, ["-c", reportSource, JSON.stringify(args)], { cwd: rec.dataDir, env: pythonEnv(), extendEnv: false, reject: false });
+    const r = await execa(rec.python, ["-c", reportSource, JSON.stringify(args)], { cwd: rec.dataDir, env: pythonEnv(pythonPathOf(rec), process.env, rec.env), extendEnv: false, reject: false });
     if (timer) {
       clearInterval(timer);
       show();
@@ -57,12 +75,27 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
       const line = String(r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? `exit ${r.exitCode}`;
       throw new CovshimError(`coverage failed: ${line}`);
     }
-    const res = JSON.parse(readFileSync(resultFile, "utf8")) as { total?: number; noData?: string };
-    return { combined: parallel, text: String(r.stdout), total: res.total, noData: res.noData };
+    const res = JSON.parse(readFileSync(resultFile, "utf8")) as Partial<ReportResult> & { error?: string };
+    if (res.error) throw new CovshimError(res.error);
+    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [] };
   } finally {
     if (timer) clearInterval(timer);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What a report has to say besides the table: files set aside, coverage's warnings, those of the measured processes. */
+export function reportNotes(rec: InstallRecord, r: ReportResult): string[] {
+  const notes: string[] = [];
+  if (r.unreadable.length) {
+    const why = [...new Set(r.unreadable.map(([, w]) => w))].slice(0, 2).join("; ");
+    notes.push(`set aside ${r.unreadable.length} unreadable data file${r.unreadable.length === 1 ? "" : "s"} in ${join(rec.dataDir, "unreadable")} (left by processes killed while saving: ${why})`);
+  }
+  const own = r.warnings.filter((w) => !r.unreadable.some(([n]) => w.includes(n)));
+  if (own.length) notes.push(`coverage warned while reporting: ${[...new Set(own)].slice(0, 3).join("; ")}`);
+  const logged = warningSummary(readWarnings(rec.dataDir));
+  if (logged) notes.push(`${logged} (${warningsLog(rec.dataDir)})`);
+  return notes;
 }
 
 export function hasData(rec: InstallRecord): boolean {

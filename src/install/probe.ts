@@ -27,23 +27,23 @@ export interface Probe {
  * The environment an install's processes see, for covshim's own runs of its
  * Python: nothing measured, and no bytecode written into the install.
  */
-export function pythonEnv(pythonPath: string[] = [], base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, COVSHIM_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1" };
+export function pythonEnv(pythonPath: string[] = [], base: NodeJS.ProcessEnv = process.env, installEnv: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...installEnv, COVSHIM_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1" };
   delete env.COVERAGE_PROCESS_START;
   delete env.COVERAGE_PROCESS_CONFIG;
   if (pythonPath.length) {
     // Keep the user's order where the directory is there already: shadowing depends on it.
-    const current = (base.PYTHONPATH ?? "").split(":").filter(Boolean);
+    const current = (env.PYTHONPATH ?? "").split(":").filter(Boolean);
     env.PYTHONPATH = [...pythonPath.filter((p) => !current.includes(p)), ...current].join(":");
   }
   return env;
 }
 
 /** Runs the probe once with the install's own interpreter. */
-export async function probe(python: string, opts: { pythonPath?: string[] } = {}): Promise<Probe> {
+export async function probe(python: string, opts: { pythonPath?: string[]; env?: Record<string, string> } = {}): Promise<Probe> {
   const { execa } = await import("execa");
   const r = await execa(python, ["-c", probeSource], {
-    env: pythonEnv(opts.pythonPath),
+    env: pythonEnv(opts.pythonPath, process.env, opts.env),
     extendEnv: false,
     reject: false,
     cwd: "/",

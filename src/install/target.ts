@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
@@ -14,7 +15,29 @@ export interface Target {
   pythonPath: string[];
   /** Where a `block` shim goes (dir, gpdb); `.pth` kinds learn it from the probe. */
   shimDir?: string;
+  /** What the install's processes get besides (for gpdb: what greenplum_path.sh sets). */
+  env: Record<string, string>;
   notes: string[];
+}
+
+/** The variables greenplum_path.sh sets that decide which Python runs and what it imports. */
+const GPDB_VARS = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH", "PATH"];
+
+/**
+ * What a GPDB install's processes get: greenplum_path.sh sourced in a shell,
+ * as every utility's environment is made (also on segment hosts, through ssh).
+ */
+export function gpdbEnv(gphome: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env = { ...base };
+  delete env.COVERAGE_PROCESS_START;
+  const script = `. "$1" >/dev/null 2>&1 </dev/null; for v in ${GPDB_VARS.join(" ")}; do printf '%s=%s\\0' "$v" "\${!v-}"; done`;
+  const r = spawnSync("bash", ["-c", script, "covshim", join(gphome, "greenplum_path.sh")], { env, encoding: "utf8", timeout: 30_000 });
+  const out: Record<string, string> = {};
+  for (const kv of (r.stdout ?? "").split("\0")) {
+    const i = kv.indexOf("=");
+    if (i > 0 && kv.slice(i + 1) && kv.slice(i + 1) !== base[kv.slice(0, i)]) out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
 }
 
 export const installId = (path: string) =>
@@ -65,22 +88,24 @@ export function resolveTarget(
     if (!isExecutableFile(path) || !/python/i.test(basename(abs) + basename(path))) {
       throw new CovshimError(`not an install: ${raw} is a file but not a python interpreter`);
     }
-    return { kind: "python", path: abs, python: abs, pythonPath: [], notes };
+    return { kind: "python", path: abs, python: abs, pythonPath: [], env: {}, notes };
   }
   if (!st.isDirectory()) throw new CovshimError(`not an install: ${raw}`);
   if (existsSync(join(path, "greenplum_path.sh"))) {
     const shimDir = join(path, "lib", "python");
     if (!existsSync(shimDir)) throw new CovshimError(`not a complete GPDB install: ${shimDir} does not exist`);
     const ext = join(path, "ext", "python", "bin", "python");
-    const python = opts.python ?? (isExecutableFile(ext) ? ext : whichPython(env));
+    const genv = gpdbEnv(path, env);
+    // GPDB 6 bundles Python 2.7; GPDB 7 and Cloudberry use the python3 greenplum_path.sh leaves on PATH.
+    const python = opts.python ?? (isExecutableFile(ext) ? ext : whichPython({ PATH: genv.PATH ?? env.PATH }));
     if (!python) throw new CovshimError("no python3 on PATH for this GPDB install: pass --python EXE");
-    return { kind: "gpdb", path, python, pythonPath: [shimDir], shimDir, notes };
+    return { kind: "gpdb", path, python, pythonPath: [shimDir], shimDir, env: genv, notes };
   }
   if (existsSync(join(path, "pyvenv.cfg"))) {
     if (opts.python) throw usageError("--python applies to dir and gpdb installs; a venv has its own interpreter");
     const python = join(path, "bin", "python");
     if (!isExecutableFile(python)) throw new CovshimError(`broken venv: ${python} is missing`);
-    return { kind: "venv", path, python, pythonPath: [], notes };
+    return { kind: "venv", path, python, pythonPath: [], env: {}, notes };
   }
   const python = opts.python ?? whichPython(env);
   if (!python) throw new CovshimError("no python3 on PATH: pass --python EXE");
@@ -92,5 +117,5 @@ export function resolveTarget(
     }
   });
   if (!onPath) notes.push(`${path} is not on PYTHONPATH now; processes are measured once it is (as scripts like greenplum_path.sh arrange)`);
-  return { kind: "dir", path, python, pythonPath: [path], shimDir: path, notes };
+  return { kind: "dir", path, python, pythonPath: [path], shimDir: path, env: {}, notes };
 }

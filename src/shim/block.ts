@@ -26,6 +26,28 @@ export function blockIn(text: string): string | null {
 export const withBlock = (original: string, block: string) =>
   original + (original === "" || original.endsWith("\n\n") ? "" : original.endsWith("\n") ? "\n" : "\n\n") + block;
 
+/** The hand procedure's start of coverage (gpMgmt/test/README.coverage.md), one call a line. */
+const HAND = /^([ \t]*)((?:import coverage[ \t]*;[ \t]*)?coverage\.process_startup\([ \t]*\).*)$/gm;
+const DISABLED = /^([ \t]*)pass {2}# covshim-disabled: (.*)$/gm;
+
+/** Line numbers (1-based) of the hand procedure's `coverage.process_startup()` calls. */
+export function handStarts(text: string): number[] {
+  const lines: number[] = [];
+  for (const m of text.matchAll(HAND)) lines.push(text.slice(0, m.index).split("\n").length);
+  return lines;
+}
+
+/**
+ * While covshim is on, the hand procedure's calls become `pass` (indentation
+ * kept, so an `if` around them still parses): coverage starts once, through
+ * the shim, with its safeguards. `off` puts the lines back.
+ */
+export const disableHand = (text: string) => text.replace(HAND, "$1pass  # covshim-disabled: $2");
+export const enableHand = (text: string) => text.replace(DISABLED, "$1$2");
+
+/** The file's text while covshim is on. */
+export const onText = (original: string, block: string) => withBlock(disableHand(original), block);
+
 /** The text without covshim's block (and the blank line it added); null when there is none. */
 export function stripBlock(text: string): string | null {
   const at = blockAt(text);
@@ -54,7 +76,7 @@ export function removal(current: string, original: string | null): Removal {
   const stripped = stripBlock(current);
   const block = blockIn(current);
   if (stripped === null || block === null) return { action: "none" };
-  if (current === withBlock(original ?? "", block)) return { action: original === null ? "delete" : "restore" };
+  if (current === onText(original ?? "", block)) return { action: original === null ? "delete" : "restore" };
   if (original === null && stripped.trim() === "") return { action: "delete" };
-  return { action: "strip", text: stripped };
+  return { action: "strip", text: enableHand(stripped) };
 }

@@ -5,7 +5,7 @@ import { CovshimError } from "../errors.js";
 import { step } from "../fault.js";
 import { TMP_SUFFIX, atomicWrite, keepCopy } from "../fs/atomic.js";
 import { type Meta, dirMetaOf, metaOf, restoreDirMtime } from "../fs/meta.js";
-import { type Removal, hasBlock, removal, withBlock } from "./block.js";
+import { type Removal, hasBlock, onText, removal } from "./block.js";
 import { PTH_NAME, renderBlock, renderPth } from "./render.js";
 
 /**
@@ -46,7 +46,7 @@ const VARIANTS: Record<ShimRecord["type"], Variant> = {
   },
   block: {
     fileName: "sitecustomize.py",
-    content: (original, code) => withBlock(original ?? "", renderBlock(code)),
+    content: (original, code, expiresEpoch) => onText(original ?? "", renderBlock(code, expiresEpoch, original === null)),
     isOurs: hasBlock,
     removal,
     pycs: pycsOf,

@@ -11,22 +11,51 @@ export const PTH_NAME = "a0_covshim.pth";
  */
 export const pyStr = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-export function renderShimCode(rcfile: string, expiresEpoch: number): string {
-  return shimTemplate.replace("__EXPIRES__", String(Math.floor(expiresEpoch))).replace("__RCFILE__", pyStr(rcfile));
+export function renderShimCode(rcfile: string, expiresEpoch: number, dataDir: string): string {
+  return shimTemplate
+    .replace("__EXPIRES__", String(Math.floor(expiresEpoch)))
+    .replace("__RCFILE__", pyStr(rcfile))
+    .replace("__DATADIR__", pyStr(dataDir));
 }
 
 /**
- * A .pth runs lines that start with `import`; the shim goes in as one exec,
- * guarded so that a process that wants no measurement does not even compile
- * it (this is what keeps start-up within the noise; see docs/benchmarks.md).
+ * The shim as one guarded expression: a process that wants no measurement
+ * reads an environment variable (or compares a time) and goes on; the shim's
+ * text is a string literal, compiled only when measuring. This keeps start-up
+ * within the noise, also when Python cannot cache bytecode (docs/benchmarks.md).
  */
-export function renderPth(code: string, expiresEpoch = 0): string {
+function guarded(code: string, expiresEpoch: number, pth: boolean): string {
   // eval(compile(...)) rather than exec(): an expression on Python 2 as well.
   const run = `eval(compile(${pyStr(code)}, "<covshim>", "exec"))`;
-  const guard = expiresEpoch
-    ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}`
-    : `import os; "COVERAGE_PROCESS_START" in os.environ and ${run}`;
-  return guard + "\n";
+  // A .pth runs only lines that start with `import`; in a sitecustomize.py,
+  // __import__ binds no name that the user's own code might use.
+  if (expiresEpoch) return pth ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}` : `__import__("time").time() < ${Math.floor(expiresEpoch)} and ${run}`;
+  return pth ? `import os; "COVERAGE_PROCESS_START" in os.environ and ${run}` : `"COVERAGE_PROCESS_START" in __import__("os").environ and ${run}`;
 }
 
-export const renderBlock = (code: string) => `${BEGIN}\n${code.trimEnd()}\n${END}\n`;
+export const renderPth = (code: string, expiresEpoch = 0) => guarded(code, expiresEpoch, true) + "\n";
+
+/**
+ * Runs the sitecustomize.py that a file covshim created shadows (Python
+ * imports only the first one on sys.path): Debian's, Ubuntu's apport hook.
+ */
+const CHAIN = `def _covshim_chain():
+    import os, sys
+    here = os.path.dirname(os.path.realpath(__file__))
+    after = False
+    for d in sys.path:
+        d = os.path.realpath(d or os.curdir)
+        if d == here:
+            after = True
+        elif after and os.path.isfile(os.path.join(d, "sitecustomize.py")):
+            f = os.path.join(d, "sitecustomize.py")
+            g = {"__name__": "sitecustomize", "__file__": f, "__builtins__": __builtins__}
+            with open(f) as src:
+                exec(compile(src.read(), f, "exec"), g)
+            return
+_covshim_chain()
+del _covshim_chain`;
+
+/** The block in a sitecustomize.py; `chain` when covshim created the file. */
+export const renderBlock = (code: string, expiresEpoch = 0, chain = false) =>
+  `${BEGIN}\n${chain ? `${CHAIN}\n` : ""}${guarded(code, expiresEpoch, false)}\n${END}\n`;

@@ -46,6 +46,11 @@ const InstallSchema = v.object({
   pythonVersion: v.string(),
   coverageVersion: v.nullable(v.string()),
   core: v.string(),
+  /** What the install's processes get: PYTHONPATH entries, and for gpdb what greenplum_path.sh sets. */
+  pythonPath: v.optional(v.array(v.string())),
+  /** `enable --group`: the group whose members' processes are measured too. */
+  group: v.optional(v.string()),
+  env: v.optional(v.record(v.string(), v.string())),
   /** Cluster hosts (`enable --hosts`): where the shim also is, and how each one stands. */
   hosts: v.optional(
     v.array(

@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { dataFiles } from "../coverage/datadir.js";
+import { likelyCause } from "../coverage/hints.js";
 import { hasShim } from "../shim/lifecycle.js";
 import { envView } from "../shells/variable.js";
 import type { InstallRecord, State } from "./state.js";
@@ -8,6 +11,8 @@ export interface StatusInstall {
   name: string; path: string; kind: string; enabled: boolean; scope: string; since: string | null;
   expires: string | null; rcfile: string; dataDir: string; shim: string | null; python: string;
   pythonVersion: string; coverageVersion: string | null; core: string; dataFiles: number;
+  /** Whose processes are measured: "you", or "you and group G" (install scope with --group). */
+  users: string;
   hosts?: { host: string; state: string; error?: string }[];
 }
 
@@ -23,12 +28,18 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
     expires: i.expires, rcfile: i.rcfile, dataDir: i.dataDir, shim: i.shim && hasShim(i.shim) ? i.shim.path : null,
     python: i.python, pythonVersion: i.pythonVersion, coverageVersion: i.coverageVersion, core: i.core,
     dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
+    users: i.group ? `you and group ${i.group}` : "you",
     ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}) })) } : {}),
   }));
   const ev = envView(env);
   const warnings: string[] = [];
   const on = installs.filter((i) => i.enabled);
   for (const i of on) {
+    const rec = state.installs[Object.keys(state.installs).find((k) => state.installs[k]!.path === i.path)!]!;
+    if (i.dataFiles === 0 && !existsSync(join(i.dataDir, ".coverage"))) {
+      const cause = likelyCause(rec, env);
+      if (cause) warnings.push(`${i.name}: nothing measured yet, and ${cause}`);
+    }
     if (!i.shim) warnings.push(`${i.name} is marked on but its shim is missing from ${i.path}; run 'covshim off' then enable again`);
     if (i.expires && Date.parse(i.expires) <= now) warnings.push(`${i.name}: install scope expired at ${i.expires}; nothing is measured; run 'covshim off' to remove the shim`);
   }

@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { CovshimError } from "../errors.js";
 import { type Dirs, backupDir, installHome } from "../paths.js";
 import { atomicWrite } from "../fs/atomic.js";
@@ -9,6 +10,24 @@ import { moveAside } from "../coverage/datadir.js";
 import { enableHosts, offHosts } from "../cluster/hosts.js";
 import { type EnablePlan } from "./plan.js";
 import { shimPathOf, usesBlock } from "./blockers.js";
+
+/**
+ * `--group`: a directory of the user's own that the group may enter (rcfile
+ * readable) and a data directory the group may write (setgid, so every data
+ * file stays in the group); no one else can do either.
+ */
+function shareWith(group: NonNullable<EnablePlan["group"]>, dataDir: string): void {
+  const uid = process.getuid?.() ?? 0;
+  const root = dirname(group.home);
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  const st = statSync(root);
+  if (st.uid !== uid || (st.mode & 0o022) !== 0) throw new CovshimError(`${root} is not yours alone (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)}): remove it and enable again`);
+  for (const [dir, mode] of [[group.home, 0o750], [dataDir, 0o2770]] as const) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chownSync(dir, uid, group.gid);
+    chmodSync(dir, mode);
+  }
+}
 
 /** Removes an install's shim and marks it off. Does not write the state. */
 export function deactivate(rec: InstallRecord): string[] {
@@ -62,8 +81,10 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   const movedAside = plan.append ? null : moveAside(plan.dataDir, now);
 
   mkdirSync(installHome(d, id), { recursive: true, mode: 0o700 });
-  mkdirSync(plan.dataDir, { recursive: true, mode: 0o700 });
-  if (plan.rcText !== undefined) atomicWrite(plan.rcfile, plan.rcText, 0o600);
+  if (plan.group) shareWith(plan.group, plan.dataDir);
+  else mkdirSync(plan.dataDir, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.() ?? 0;
+  if (plan.rcText !== undefined) atomicWrite(plan.rcfile, plan.rcText, plan.group ? { mode: 0o640, uid, gid: plan.group.gid } : 0o600);
   const expires = plan.scope === "install" ? new Date(now.getTime() + plan.ttlSeconds * 1000) : null;
   const shimPath = shimPathOf(t, plan.probe);
   const shim = saveOriginal(usesBlock(t) ? "block" : "pth", shimPath, backupDir(d, id, now.getTime()));
@@ -84,13 +105,16 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
     pythonVersion: plan.probe.version,
     coverageVersion: plan.probe.coverage.version ?? null,
     core: plan.core,
+    pythonPath: t.pythonPath,
+    env: t.env,
+    group: plan.group?.name,
     hosts: pendingHosts.length ? pendingHosts : undefined,
   };
   state.installs[id] = rec;
   await writeState(d, state);
   try {
     const exp = expires ? expires.getTime() / 1000 : 0;
-    writeShim(shim, renderShimCode(plan.rcfile, exp), exp);
+    writeShim(shim, renderShimCode(plan.rcfile, exp, plan.dataDir), exp);
     if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
   } catch (e) {
     // A failed enable leaves the install as it was.

@@ -1,14 +1,16 @@
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { probeHost, readHostfile } from "../cluster/ssh.js";
 import { chooseCore } from "../coverage/rcfile.js";
-import { probe } from "../install/probe.js";
+import { atLeast, probe } from "../install/probe.js";
 import { resolveTarget } from "../install/target.js";
 import { envView } from "../shells/variable.js";
 import type { State } from "../state/state.js";
-import { blockers } from "./blockers.js";
+import { blockers, usesBlock } from "./blockers.js";
+import { otherStarters } from "./starters.js";
+import { readWarnings, warningSummary, warningsLog } from "../coverage/warnlog.js";
 
 export interface Finding {
   level: "ok" | "warn" | "block";
@@ -39,13 +41,23 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
     findings.push({ level: "warn", text: "no install named: give a TARGET to check it (or set GPHOME / activate a venv)" });
     return findings;
   }
-  const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-  const p = await probe(t.python, { pythonPath: t.pythonPath });
+  let t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
+  // An install covshim knows is checked with the interpreter it was enabled with.
+  const enabledWith = state ? Object.values(state.installs).find((i) => i.path === t.path)?.python : undefined;
+  if (!o.python && enabledWith && usesBlock(t) && enabledWith !== t.python) t = resolveTarget(target, { python: enabledWith, state, configTarget: cfg.target });
+  const p = await probe(t.python, { pythonPath: t.pythonPath, env: t.env });
   findings.push({ level: "ok", text: `${t.kind} install ${t.path}: Python ${p.version} (${p.executable})` });
   for (const n of t.notes) findings.push({ level: "warn", text: n });
   for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
   if (p.coverage.importable) {
     findings.push({ level: "ok", text: `coverage ${p.coverage.version} (${p.coverage.ctrace ? "C tracer" : "no C tracer"}${p.hasSysMonitoring ? ", sys.monitoring" : ""})` });
+    if (!atLeast(p.coverage.version, "7.10")) {
+      findings.push({
+        level: "warn",
+        text: `coverage ${p.coverage.version} cannot measure a child of a bare os.fork() (one that is not a multiprocessing process) nor the lines a process runs before exec*(); coverage 7.10 and newer can (docs/reliability.md)`,
+        fix: /^2\./.test(p.version) ? "start such children with multiprocessing (Python 2.7 has no newer coverage)" : `${t.python} -m pip install -U coverage, or start such children with multiprocessing`,
+      });
+    }
     try {
       const c = chooseCore(p, cfg.core, cfg.branch);
       findings.push({ level: c.warning ? "warn" : "ok", text: c.warning ?? `core auto would use ${c.core}` });
@@ -53,10 +65,17 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
       findings.push({ level: "block", text: (e as Error).message });
     }
   }
-  for (const f of p.coveragePths) {
-    if (f.endsWith("a1_coverage.pth")) findings.push({ level: "ok", text: `${f}: coverage's own hook, started by the same variable; harmless with covshim's shim` });
-    else findings.push({ level: "warn", text: `${f}: an old pytest-cov hook that starts coverage too, so processes would start coverage twice`, fix: `rm ${f}` });
+  const rec = state ? Object.values(state.installs).find((i) => i.path === t.path) : undefined;
+  const shimFile = usesBlock(t) ? join(t.shimDir!, "sitecustomize.py") : undefined;
+  for (const s of otherStarters(p, shimFile && !(rec?.enabled && rec.shim?.path === shimFile) ? shimFile : undefined)) {
+    findings.push({ level: s.fine ? "ok" : "warn", text: s.text, fix: s.fix });
   }
+  if (rec?.enabled && rec.shim?.backup && shimFile) {
+    for (const s of otherStarters({ ...p, coveragePths: [] }, rec.shim.backup)) findings.push({ level: "warn", text: s.text.replace(rec.shim.backup, shimFile), fix: s.fix?.replace(rec.shim.backup, shimFile) });
+  }
+  if (rec?.enabled) findings.push({ level: "ok", text: `measured users: ${rec.group ? `you and the members of group ${rec.group}` : "you only (other users' processes run unmeasured)"}` });
+  const logged = rec ? warningSummary(readWarnings(rec.dataDir)) : undefined;
+  if (logged) findings.push({ level: "warn", text: `${logged} (${warningsLog(rec!.dataDir)})` });
   // Cluster hosts: from --hosts, else those this install was enabled on.
   const known = state ? Object.values(state.installs).find((i) => i.path === t.path)?.hosts?.map((h) => h.host) : undefined;
   const hosts = o.hosts ? readHostfile(resolve(o.hosts)) : known;

@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { CovshimError } from "../errors.js";
 import { type Dirs, installHome } from "../paths.js";
 import { resolveTarget } from "../install/target.js";
@@ -56,6 +57,7 @@ export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefi
     if (purge && !hostsPending) {
       rmSync(installHome(d, rec.id), { recursive: true, force: true });
       rmSync(rec.dataDir, { recursive: true, force: true });
+      if (rec.group) rmSync(dirname(rec.dataDir), { recursive: true, force: true });
       delete state.installs[rec.id];
     }
   }

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { type Config, list } from "../config.js";
 import { parseDuration } from "../duration.js";
 import { CovshimError, usageError } from "../errors.js";
-import { type Dirs, dataDirOf, generatedRcfile } from "../paths.js";
+import { type Dirs, dataDirOf, generatedRcfile, sharedHome } from "../paths.js";
+import { groupInfo } from "../install/group.js";
 import { type Probe, probe } from "../install/probe.js";
 import { type Target, installId, resolveTarget } from "../install/target.js";
 import { chooseCore, renderPaths, renderRc } from "../coverage/rcfile.js";
@@ -12,7 +13,8 @@ import { CORES, type Core, type State } from "../state/state.js";
 import { readHostfile } from "../cluster/ssh.js";
 import { type HostPlan, planHosts } from "../cluster/hosts.js";
 import { validName } from "../names.js";
-import { blockers } from "./blockers.js";
+import { blockers, usesBlock } from "./blockers.js";
+import { type Starter, otherStarters } from "./starters.js";
 
 export interface EnableOptions {
   rcfile?: string;
@@ -26,6 +28,8 @@ export interface EnableOptions {
   name?: string;
   python?: string;
   hosts?: string;
+  /** Install scope: also measure the processes of this group's members. */
+  group?: string;
 }
 
 export type Scope = "shell" | "install" | "run";
@@ -52,6 +56,12 @@ export interface EnablePlan {
   notes: string[];
   /** Shell-scope installs that this enable turns off (one at a time). */
   turnsOff: string[];
+  /** What the report will be about, in words. */
+  measuring: string;
+  /** Other things that start coverage in this install (the hand procedure, .pth hooks). */
+  starters: Starter[];
+  /** `--group`: whose processes are measured besides the user's, and the shared place. */
+  group?: { name: string; gid: number; home: string };
 }
 
 /** A name safe in a prompt and a shell file: the directory's name, tamed. */
@@ -68,14 +78,20 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   const ttlSeconds = o.for !== undefined ? parseDuration(o.for, "--for") : cfg.ttl;
   const core = (o.core ?? cfg.core) as Core;
   const branch = o.branch ?? cfg.branch;
-  const source = o.source !== undefined ? list(o.source) : cfg.source;
-  const omit = o.omit !== undefined ? list(o.omit) : cfg.omit;
+  const askedSource = o.source !== undefined ? list(o.source) : cfg.source;
+  const userOmit = o.omit !== undefined ? list(o.omit) : cfg.omit;
   const userRc = o.rcfile !== undefined ? resolve(o.rcfile) : undefined;
   if (userRc && !existsSync(userRc)) throw new CovshimError(`--rcfile not found: ${o.rcfile}`);
   if (userRc && !statSync(userRc).isFile()) throw new CovshimError(`--rcfile is not a file: ${o.rcfile}`);
 
+  let group: EnablePlan["group"];
+  if (o.group !== undefined) {
+    if (scope !== "install") throw usageError("--group needs --scope install: other users' processes do not inherit your shell's variable");
+    if (userRc) throw usageError("--group works with covshim's own coveragerc, not --rcfile");
+    group = { name: o.group, gid: groupInfo(o.group).gid, home: "" };
+  }
   const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-  const p = await probe(t.python, { pythonPath: t.pythonPath });
+  const p = await probe(t.python, { pythonPath: t.pythonPath, env: t.env });
   const found = blockers(t, p);
   if (found.length) {
     const b = found[0]!;
@@ -83,7 +99,11 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   }
   const id = installId(t.path);
   const warnings: string[] = [];
-  let dataDir = dataDirOf(d, id, cfg.dataDir);
+  const { source, measuring, omit: thirdParty } = defaultSource(t, askedSource, p);
+  // covshim's own shim is not the install's code: never in a report.
+  const omit = [...userOmit, ...thirdParty, ...(usesBlock(t) ? [join(t.shimDir!, "sitecustomize.py")] : [])];
+  if (group) group.home = sharedHome(id);
+  let dataDir = group ? join(group.home, "data") : dataDirOf(d, id, cfg.dataDir);
   let rcText: string | undefined;
   let coreName: string;
   if (userRc) {
@@ -109,7 +129,26 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   const turnsOff = scope === "shell" ? Object.values(state.installs).filter((i) => i.id !== id && i.enabled && i.scope === "shell").map((i) => i.id) : [];
   return {
     target: t, probe: p, id, name: o.name ?? state.installs[id]?.name ?? defaultName(t.path), scope, ttlSeconds,
-    rcfile: userRc ?? generatedRcfile(d, id), rcText, userRcfile: !!userRc, dataDir, core: coreName, append: !!o.append,
-    hosts, warnings, notes: t.notes, turnsOff,
+    rcfile: userRc ?? (group ? join(group.home, "coveragerc") : generatedRcfile(d, id)), rcText, group, userRcfile: !!userRc, dataDir, core: coreName, append: !!o.append,
+    hosts, warnings, notes: t.notes, turnsOff, measuring,
+    starters: otherStarters(p, usesBlock(t) && !state.installs[id]?.enabled ? join(t.shimDir!, "sitecustomize.py") : undefined),
   };
+}
+
+/**
+ * What the report's TOTAL is about when --source is not given: for gpdb the
+ * install's own code (lib/python and the utilities in bin); for the other
+ * kinds coverage's default, everything outside the standard library and
+ * third-party packages.
+ */
+export function defaultSource(t: Target, asked: string[], p: Probe): { source: string[]; measuring: string; omit: string[] } {
+  if (asked.length) return { source: asked, measuring: asked.join(", "), omit: [] };
+  if (t.kind === "gpdb") {
+    const source = [join(t.path, "lib", "python"), join(t.path, "bin")];
+    return { source, measuring: `${source.join(" and ")} (the default for a GPDB install; --source changes it)`, omit: [] };
+  }
+  // coverage leaves out the standard library and the interpreter's purelib, but not
+  // every site directory (Debian's /usr/lib/python3/dist-packages): name them all.
+  const sites = [...new Set([...p.siteDirs, p.purelib])].filter((d) => d && !(t.shimDir && (t.shimDir === d || t.shimDir.startsWith(d + "/"))));
+  return { source: [], measuring: "code outside the standard library and installed packages (--source narrows it)", omit: sites.map((d) => `${d}/*`) };
 }

@@ -7,13 +7,11 @@ import { applyEnable, deactivate } from "./apply.js";
 
 export interface RunSession {
   rec: InstallRecord;
-  /** Directories the command's Python processes need on PYTHONPATH. */
-  pythonPath: string[];
+
   /** On for this command only: `endRun` turns it off again. */
   temporary: boolean;
 }
 
-const pythonPathOf = (rec: InstallRecord) => (rec.kind === "dir" ? [rec.path] : rec.kind === "gpdb" ? [`${rec.path}/lib/python`] : []);
 
 /** Uses an install that is on as it is; otherwise turns one on in scope "run" (the shell hooks ignore it). */
 export async function startRun(d: Dirs, cfg: Config, target: string | undefined, o: EnableOptions): Promise<RunSession> {
@@ -22,10 +20,10 @@ export async function startRun(d: Dirs, cfg: Config, target: string | undefined,
     const on = Object.values(state.installs).filter((i) => i.enabled);
     const wanted = target === undefined ? undefined : resolveTarget(target, { state, python: o.python }).path;
     const already = wanted === undefined ? (on.length === 1 ? on[0] : undefined) : on.find((i) => i.path === wanted);
-    if (already) return { rec: already, pythonPath: pythonPathOf(already), temporary: false };
+    if (already) return { rec: already, temporary: false };
     const plan = await planEnable(d, state, cfg, target, o, "run");
     const r = await applyEnable(d, state, plan);
-    return { rec: r.rec, pythonPath: plan.target.pythonPath, temporary: true };
+    return { rec: r.rec, temporary: true };
   });
 }
 

@@ -16,10 +16,9 @@ def spawn_target(q):
 
 
 def main():
-    pool = multiprocessing.get_context("fork").Pool(2)
-    assert pool.map(fork_worker, [1, 2, 3]) == [2, 4, 6]
-    pool.close()
-    pool.join()
+    # As most code writes it: the pool's __exit__ terminates the workers (SIGTERM).
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(fork_worker, [1, 2, 3]) == [2, 4, 6]
     ctx = multiprocessing.get_context("spawn")
     q = ctx.Queue()
     p = ctx.Process(target=spawn_target, args=(q,))

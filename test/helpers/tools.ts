@@ -1,6 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 
 export { CACHE, CLI, PY311, ROOT, SETUP, pyenvPython } from "./base.mjs";
 import { SETUP } from "./base.mjs";

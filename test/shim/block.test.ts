@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockIn, hasBlock, removal, stripBlock, withBlock } from "../../src/shim/block.js";
+import { blockIn, handStarts, hasBlock, onText, removal, stripBlock, withBlock } from "../../src/shim/block.js";
 import { BEGIN, END, renderBlock } from "../../src/shim/render.js";
 
 const block = renderBlock("import os  # the shim");
@@ -59,5 +59,24 @@ describe("what off does with the file", () => {
   it("does nothing to a file without the block", () => {
     expect(removal("a = 1\n", "a = 1\n")).toEqual({ action: "none" });
     expect(removal("a = 1\n", null)).toEqual({ action: "none" });
+  });
+});
+
+describe("the hand procedure's process_startup() in the same file", () => {
+  const hand = "import os\nimport coverage; coverage.process_startup()\nif os.environ.get('X'):\n    coverage.process_startup()\n# coverage.process_startup() in a comment stays\n";
+
+  it("is found, line by line", () => {
+    expect(handStarts(hand)).toEqual([2, 4]);
+    expect(handStarts("import coverage\n")).toEqual([]);
+  });
+
+  it("is disabled while on (still valid Python, indentation kept) and back after off", () => {
+    const on = onText(hand, block);
+    expect(on).toContain("pass  # covshim-disabled: import coverage; coverage.process_startup()\n");
+    expect(on).toContain("    pass  # covshim-disabled: coverage.process_startup()\n");
+    expect(handStarts(on)).toEqual([]);
+    expect(removal(on, hand)).toEqual({ action: "restore" });
+    // Edited while on: the block goes, the hand lines come back, the edit stays.
+    expect(removal("# edit\n" + on, hand)).toEqual({ action: "strip", text: "# edit\n" + hand });
   });
 });

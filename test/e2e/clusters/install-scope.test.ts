@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileAll, covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { gpdb6, gpdb7 } from "../../helpers/gpdb.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
 import { dataFileCount } from "../../helpers/measure.js";
@@ -79,27 +79,29 @@ describe("GPDB 6 layout: ext/python/bin/python is Python 2.7", () => {
     expect(treeDiff(before, hashTree(gphome))).toEqual([]);
   });
 
-  it("with a stub coverage 5.5 (no real one for 2.7 here): install scope starts it in a clean environment", () => {
-    const t = tempDir();
-    const home = join(t, "home");
-    const { gphome, python } = gpdb6(t);
-    // Stub, coverage 5.5's API: process_startup() takes no argument.
-    const stub = join(gphome, "lib", "python", "coverage");
-    mkdirSync(stub);
-    writeFileSync(join(stub, "__init__.py"), "import os\n__version__ = '5.5'\ndef process_startup():\n    open(os.environ['COVERAGE_PROCESS_START'] + '.started', 'a').write('%d\\n' % os.getpid())\n");
-    compileAll(python, stub);
-    const before = hashTree(gphome);
-    const en = covshim(home, ["enable", gphome, "--scope", "install", "--for", "1h"]);
-    expect(en.code, en.stderr).toBe(0);
-    const rec = statusJson(home).installs[0]!;
-    expect(rec.pythonVersion).toBe("2.7.18");
-    const r = throughSsh(gphome, "python -c 'import sys; sys.exit(4)'");
-    expect(r.code).toBe(4);
-    expect(r.stderr).toBe("");
-    expect(readFileSync(rec.rcfile + ".started", "utf8").trim()).toMatch(/^\d+$/);
-    expect(covshim(home, ["off"]).code).toBe(0);
-    expect(treeDiff(before, hashTree(gphome))).toEqual([]);
-    expect(existsSync(join(gphome, "lib", "python", "sitecustomize.py"))).toBe(false);
-    void readdirSync;
-  });
+  for (const where of ["lib", "site"] as const) {
+    it(`coverage 5.5 (the stand-in) in ${where === "lib" ? "$GPHOME/lib/python" : "the bundled interpreter's site-packages"}: enable, a run through greenplum_path.sh, report, off`, () => {
+      const t = tempDir();
+      const home = join(t, "home");
+      const { gphome, python } = gpdb6(t, "gpdb6", where);
+      const before = hashTree(gphome);
+      const en = covshim(home, ["enable", gphome, "--scope", "install", "--for", "1h"]);
+      expect(en.code, en.stderr).toBe(0);
+      const rec = statusJson(home).installs[0]!;
+      expect(rec).toMatchObject({ pythonVersion: "2.7.18", coverageVersion: "5.5", python });
+      // As gpstart runs a utility on a segment: a clean environment, greenplum_path.sh.
+      const r = throughSsh(gphome, "gpsegwork 4; python -c 'import sys; sys.exit(4)'");
+      expect(r).toMatchObject({ code: 4, stdout: "6\n", stderr: "" });
+      expect(dataFileCount(rec.dataDir)).toBeGreaterThanOrEqual(2);
+      // The report runs the bundled Python as the install's processes do (PYTHONHOME, PYTHONPATH).
+      const rep = covshim(home, ["report", "--json", join(t, "r.json")]);
+      expect(rep.code, rep.stderr).toBe(0);
+      const j = JSON.parse(readFileSync(join(t, "r.json"), "utf8"));
+      expect(j.files[join(gphome, "lib", "python", "gppylib", "util.py")].executed_lines).toEqual([1, 2, 3, 4, 5]);
+      expect(j.files[join(gphome, "bin", "gpsegwork")].executed_lines.length).toBeGreaterThan(0);
+      expect(Object.keys(j.files).some((f) => f.includes("sitecustomize"))).toBe(false);
+      expect(covshim(home, ["off"]).code).toBe(0);
+      expect(treeDiff(before, hashTree(gphome))).toEqual([]);
+    });
+  }
 });

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COVERAGE55 } from "../../helpers/gpdb.js";
 import { covshim, run, statusJson, tempDir, venvWithCoverage, venvPurePython } from "../../helpers/fixtures.js";
 import { debianCoveragePython, PY312, PY27, pyenvPython } from "../../helpers/tools.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
@@ -153,35 +154,35 @@ describe("enable/off with real interpreters and real coverage", () => {
   });
 });
 
-describe("Python 2.7: the shim template with a stub coverage (coverage 5.5 cannot be installed here: no network, no 2.7 wheel)", () => {
-  it("loads, calls process_startup() without arguments only when wanted, silent without coverage", async () => {
+describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fixtures/coverage55: coverage 5.5 cannot be installed here)", () => {
+  it("starts coverage (process_startup() without arguments) only when wanted, silent without coverage, in the block and the .pth form", async () => {
     const { renderShimCode, renderBlock, renderPth } = await import("../../../src/shim/render.js");
     const py = pyenvPython(PY27);
     const t = tempDir();
     const lib = join(t, "lib");
     const stub = join(t, "stub");
-    mkdirSync(lib);
-    mkdirSync(join(stub, "coverage"), { recursive: true });
-    // Stub with coverage 5.5's signature: process_startup() takes no argument.
-    writeFileSync(join(stub, "coverage", "__init__.py"), "import os\ndef process_startup():\n    open(os.environ['STUB_OUT'], 'a').write('started %s\\n' % os.environ['COVERAGE_PROCESS_START'])\n");
-    writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderShimCode("/x/rc", 0)));
-    const out = join(t, "calls");
-    const base = { PATH: process.env.PATH, STUB_OUT: out };
+    const data = join(t, "data");
+    for (const d of [lib, stub, data]) mkdirSync(d);
+    cpSync(COVERAGE55, join(stub, "coverage"), { recursive: true });
+    const [x, y] = [join(t, "x.rc"), join(t, "y.rc")];
+    writeFileSync(x, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
+    writeFileSync(y, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
+    writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderShimCode(x, 0, data)));
+    const base = { PATH: process.env.PATH };
     const off = run(py, ["-c", "print('hi')"], { ...base, PYTHONPATH: `${lib}:${stub}` });
     expect(off).toMatchObject({ code: 0, stdout: "hi\n", stderr: "" });
-    expect(existsSync(out)).toBe(false);
-    const on = run(py, ["-c", "import sys; sys.exit(3)"], { ...base, PYTHONPATH: `${lib}:${stub}`, COVERAGE_PROCESS_START: "/x/rc" });
-    expect(on.code).toBe(3);
-    expect(readFileSync(out, "utf8")).toBe("started /x/rc\n");
-    const missing = run(py, ["-c", "print('ok')"], { ...base, PYTHONPATH: lib, COVERAGE_PROCESS_START: "/x/rc" });
+    expect(dataFileCount(data)).toBe(0);
+    const on = run(py, ["-c", "import sys; sys.exit(3)"], { ...base, PYTHONPATH: `${lib}:${stub}`, COVERAGE_PROCESS_START: x });
+    expect(on).toMatchObject({ code: 3, stderr: "" });
+    expect(dataFileCount(data)).toBe(1);
+    const missing = run(py, ["-c", "print('ok')"], { ...base, PYTHONPATH: lib, COVERAGE_PROCESS_START: x });
     expect(missing).toMatchObject({ code: 0, stdout: "ok\n", stderr: "" });
     // The .pth form, through site.addsitedir as site-packages would.
     const site = join(t, "site");
     mkdirSync(site);
-    writeFileSync(join(site, "a0_covshim.pth"), renderPth(renderShimCode("/y/rc", 0)));
-    const pth = run(py, ["-c", `import site; site.addsitedir(${JSON.stringify(site)})`], { ...base, PYTHONPATH: stub, COVERAGE_PROCESS_START: "/y/rc" });
+    writeFileSync(join(site, "a0_covshim.pth"), renderPth(renderShimCode(y, 0, data)));
+    const pth = run(py, ["-c", `import site; site.addsitedir(${JSON.stringify(site)})`], { ...base, PYTHONPATH: stub, COVERAGE_PROCESS_START: y });
     expect(pth.stderr).toBe("");
-    expect(readFileSync(out, "utf8")).toBe("started /x/rc\nstarted /y/rc\n");
-    chmodSync(out, 0o644);
+    expect(dataFileCount(data)).toBe(2);
   });
 });

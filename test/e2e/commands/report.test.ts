@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseEnv, covshim, run, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
@@ -122,4 +122,45 @@ describe("progress", () => {
     await term.run(`${process.execPath} ${CLI} report >/dev/null`);
     expect(term.screen()).toContain(`covshim: combining ${n}/${n} data files`);
   });
+});
+
+describe("data files left by processes killed while saving", () => {
+  for (const kind of ["coverage 6.5 (dir)", "coverage 7.x (venv)"] as const) {
+    it(`${kind}: counted, set aside in unreadable/, named in one line; later reports do not repeat it`, () => {
+      const t = tempDir();
+      const home = join(t, "home");
+      let python: string;
+      let env: NodeJS.ProcessEnv;
+      if (kind.includes("6.5")) {
+        python = debianCoveragePython();
+        const lib = join(t, "lib");
+        mkdirSync(lib);
+        expect(covshim(home, ["enable", lib, "--python", python]).code).toBe(0);
+        env = { ...process.env, PYTHONPATH: lib };
+      } else {
+        const venv = venvWithCoverage(join(t, "venv"));
+        python = join(venv, "bin", "python");
+        expect(covshim(home, ["enable", venv]).code).toBe(0);
+        env = { ...process.env };
+      }
+      const rec = statusJson(home).installs[0]!;
+      expect(run(python, [join(FIX, "idioms", "idioms.py"), "pool-with-fork"], { ...env, COVERAGE_PROCESS_START: rec.rcfile }).code).toBe(0);
+      const good = readdirSync(rec.dataDir).filter((f) => f.startsWith(".coverage."));
+      expect(good.length).toBeGreaterThan(1);
+      // A file cut off mid-write, and a database whose schema row was never written.
+      const whole = readFileSync(join(rec.dataDir, good[0]!));
+      writeFileSync(join(rec.dataDir, ".coverage.host.111.cut"), whole.subarray(0, Math.floor(whole.length / 3)));
+      const noSchema = join(rec.dataDir, ".coverage.host.222.schemaless");
+      expect(run(python, ["-c", `import sqlite3; c = sqlite3.connect(${JSON.stringify(noSchema)}); c.execute("create table coverage_schema (version integer)"); c.commit()`], {}).code).toBe(0);
+      const rep = covshim(home, ["report"]);
+      expect(rep.code, rep.stderr).toBe(0);
+      expect(rep.stderr).toContain(`combined ${good.length} data files`);
+      expect(rep.stderr).toMatch(new RegExp(`set aside 2 unreadable data files in ${rec.dataDir}/unreadable \\(left by processes killed while saving: `));
+      expect(readdirSync(join(rec.dataDir, "unreadable")).sort()).toEqual([".coverage.host.111.cut", ".coverage.host.222.schemaless"]);
+      const again = covshim(home, ["report"]);
+      expect(again.code).toBe(0);
+      expect(again.stderr).not.toContain("unreadable");
+      expect(covshim(home, ["off"]).code).toBe(0);
+    });
+  }
 });

@@ -1,0 +1,101 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { covshim, run, statusJson, tempDir, venvWithCoverage } from "../helpers/fixtures.js";
+import { CACHE, ROOT, debianCoveragePython } from "../helpers/tools.js";
+
+/**
+ * Every way real code starts processes (test/fixtures/idioms), measured on
+ * each coverage line covshim supports here. COVSHIM_LONG=1 runs each cell 20
+ * times (the figure in docs/reliability.md); the suite runs it twice.
+ */
+const RUNS = process.env.COVSHIM_LONG === "1" ? 20 : 2;
+const APP = join(ROOT, "test", "fixtures", "idioms");
+
+/** `# MARK name` lines: each is run by exactly one kind of process. */
+function marks(): Map<string, [string, number]> {
+  const out = new Map<string, [string, number]>();
+  for (const f of readdirSync(APP).filter((n) => n.endsWith(".py"))) {
+    readFileSync(join(APP, f), "utf8").split("\n").forEach((l, i) => {
+      const m = /# MARK ([a-z][-a-z.]*)\s*$/.exec(l);
+      if (m) out.set(m[1]!, [join(APP, f), i + 1]);
+    });
+  }
+  return out;
+}
+
+/**
+ * Not measurable before coverage 7.10, named in docs/reliability.md and by
+ * `covshim doctor`: a bare os.fork() child (no `patch = fork, _exit`), the
+ * lines before an exec (no `patch = execv`).
+ */
+const LIMITS_BEFORE_7_10 = ["bare-fork", "before-exec"];
+
+type Cell = { name: string; setup: (t: string, home: string) => { python: string; env: NodeJS.ProcessEnv }; limits: string[] };
+
+const debianDir = (scope: string): Cell["setup"] => (t, home) => {
+  const python = debianCoveragePython();
+  const lib = join(t, "lib");
+  mkdirSync(lib);
+  const en = covshim(home, ["enable", lib, "--python", python, "--scope", scope, ...(scope === "install" ? ["--for", "1h"] : [])]);
+  expect(en.code, en.stderr).toBe(0);
+  const rec = statusJson(home).installs[0]!;
+  return { python, env: { PYTHONPATH: lib, ...(scope === "shell" ? { COVERAGE_PROCESS_START: rec.rcfile } : {}) } };
+};
+
+const CELLS: Cell[] = [
+  { name: "coverage 6.5 (Debian), dir, shell scope", setup: debianDir("shell"), limits: LIMITS_BEFORE_7_10 },
+  { name: "coverage 6.5 (Debian), dir, install scope", setup: debianDir("install"), limits: LIMITS_BEFORE_7_10 },
+  {
+    name: "coverage 7.x (pip), venv, .pth shim",
+    setup: (t, home) => {
+      const venv = venvWithCoverage(join(t, "venv"));
+      expect(covshim(home, ["enable", venv]).code).toBe(0);
+      return { python: join(venv, "bin", "python"), env: { COVERAGE_PROCESS_START: statusJson(home).installs[0]!.rcfile } };
+    },
+    limits: [],
+  },
+  {
+    name: "coverage 7.x (pip), dir",
+    setup: (t, home) => {
+      const python = join(CACHE, "cov-venv-311", "bin", "python");
+      const lib = join(t, "lib");
+      mkdirSync(lib);
+      expect(covshim(home, ["enable", lib, "--python", python]).code).toBe(0);
+      return { python, env: { PYTHONPATH: lib, COVERAGE_PROCESS_START: statusJson(home).installs[0]!.rcfile } };
+    },
+    limits: [],
+  },
+];
+
+describe(`every process idiom, ${RUNS} runs per coverage line (COVSHIM_LONG=1: 20)`, () => {
+  const all = marks();
+  for (const cell of CELLS) {
+    it(cell.name, () => {
+      const t = tempDir();
+      const home = join(t, "home");
+      const { python, env } = cell.setup(t, home);
+      const rec = statusJson(home).installs[0]!;
+      const base: NodeJS.ProcessEnv = { ...process.env, ...env };
+      delete base.PYTHONDONTWRITEBYTECODE;
+      if (!env.COVERAGE_PROCESS_START) delete base.COVERAGE_PROCESS_START;
+      const plain: NodeJS.ProcessEnv = { ...base, COVSHIM_DISABLE: "1" };
+      const unmeasured = run(python, [join(APP, "idioms.py")], plain, t);
+      expect(unmeasured).toMatchObject({ code: 0, stdout: "idioms: done\n", stderr: "" });
+      for (let i = 1; i <= RUNS; i++) {
+        const r = run(python, [join(APP, "idioms.py")], base, t);
+        // The program's output is the program's: byte for byte as unmeasured.
+        expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, `run ${i}`).toEqual({ code: 0, stdout: unmeasured.stdout, stderr: unmeasured.stderr });
+        const out = join(t, `r${i}.json`);
+        const rep = covshim(home, ["report", "--json", out]);
+        expect(rep.code, `run ${i}: ${rep.stderr}`).toBe(0);
+        expect(rep.stderr, `run ${i}`).not.toMatch(/unreadable|warn/);
+        const files = JSON.parse(readFileSync(out, "utf8")).files as Record<string, { executed_lines: number[] }>;
+        const missed = [...all].filter(([, [f, line]]) => !files[f]?.executed_lines.includes(line)).map(([n]) => n);
+        expect(missed.sort(), `run ${i}: processes whose code was not measured`).toEqual([...cell.limits].sort());
+        rmSync(join(rec.dataDir, ".coverage"), { force: true });
+      }
+      expect(covshim(home, ["off"]).code).toBe(0);
+    });
+  }
+});
