@@ -87,36 +87,55 @@ __covshim_sync() {
 }
 
 # Runs the CLI, then syncs at once: `covshim off && make test` sees the change.
+# In a pipeline or $( ) the function runs in a subshell: the CLI says so.
 covshim() {
-  local __cs_rc=0
-  __COVSHIM_HOOKED=1 "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
+  local __cs_rc=0 __cs_where=1
+  [[ ${BASHPID-$$} == "$$" ]] || __cs_where=subshell
+  __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
   __covshim_sync
   return "$__cs_rc"
 }
 
-__covshim_install() {
-  if [[ ${bash_preexec_imported-} == defined || -n ${__bp_imported-} ]]; then
-    # bash-preexec owns PROMPT_COMMAND; it runs precmd_functions with $? intact.
-    local f
-    for f in "${precmd_functions[@]}"; do [[ $f == __covshim_sync ]] && return 0; done
-    precmd_functions=(__covshim_sync "${precmd_functions[@]}")
-    return 0
+# Whether the sync already runs at every prompt, wherever a hook can sit:
+# PROMPT_COMMAND (a string or an array); VS Code's copy of it
+# (__vsc_original_prompt_command), while VS Code's wrapper is what runs;
+# bash-preexec's precmd_functions, while bash-preexec is what runs.
+__covshim_registered() {
+  local e pc="${PROMPT_COMMAND[*]-}"
+  [[ $pc == *__covshim_sync* ]] && return 0
+  if [[ $pc == *__vsc_prompt_cmd_original* ]]; then
+    # shellcheck disable=SC2154 # VS Code's
+    for e in "${__vsc_original_prompt_command[@]+"${__vsc_original_prompt_command[@]}"}"; do
+      [[ $e == *__covshim_sync* ]] && return 0
+    done
   fi
-  if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == 'declare -a'* ]]; then
-    local f
-    for f in "${PROMPT_COMMAND[@]}"; do [[ $f == __covshim_sync ]] && return 0; done
-    PROMPT_COMMAND=(__covshim_sync "${PROMPT_COMMAND[@]}")
-  else
-    # A string PROMPT_COMMAND (possibly with a trailing ';'): run first, so $? passes through.
-    # shellcheck disable=SC2128,SC2178
-    case ";${PROMPT_COMMAND-};" in
-      *';__covshim_sync;'*) ;;
-      ';;') PROMPT_COMMAND='__covshim_sync' ;;
-      *) PROMPT_COMMAND="__covshim_sync;${PROMPT_COMMAND}" ;;
-    esac
+  if [[ $pc == *__bp_precmd_invoke_cmd* || $pc == *__bp_install* ]]; then
+    for e in "${precmd_functions[@]+"${precmd_functions[@]}"}"; do
+      [[ $e == __covshim_sync ]] && return 0
+    done
+  fi
+  return 1
+}
+
+__covshim_install() {
+  if ! __covshim_registered; then
+    if [[ ${bash_preexec_imported-} == defined || -n ${__bp_imported-} ]]; then
+      # bash-preexec owns PROMPT_COMMAND; it runs precmd_functions with $? intact.
+      precmd_functions=(__covshim_sync "${precmd_functions[@]+"${precmd_functions[@]}"}")
+    elif [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == 'declare -a'* ]]; then
+      # Element 0, not a new element: VS Code (and others) take ${PROMPT_COMMAND},
+      # element 0, as the user's prompt command and run it inside their own.
+      PROMPT_COMMAND[0]="__covshim_sync${PROMPT_COMMAND[0]:+;${PROMPT_COMMAND[0]}}"
+    else
+      # A string PROMPT_COMMAND (possibly with a trailing ';'): run first, so $? passes through.
+      # shellcheck disable=SC2128,SC2178
+      PROMPT_COMMAND="__covshim_sync${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+    fi
   fi
   __covshim_read
-  if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+  # The marker, unless turned off (COVSHIM_PS1=0, config ps1: false) or a
+  # framework owns the prompt (starship): it gets COVSHIM_PROMPT instead.
+  if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* && -z ${STARSHIP_SHELL-} ]]; then
     # shellcheck disable=SC2016 # expanded at each prompt, not now
     PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
   fi

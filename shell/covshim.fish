@@ -102,7 +102,8 @@ __covshim_sync
 # The prompt marker: COVSHIM_PS1 in the environment, else the config key `ps1`.
 set -l __covshim_want_ps1 $__covshim_ps1
 set -q COVSHIM_PS1; and set __covshim_want_ps1 $COVSHIM_PS1
-if test "$__covshim_want_ps1" = 1; and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
+# starship (or another framework that owns the prompt) gets COVSHIM_PROMPT instead.
+if test "$__covshim_want_ps1" = 1; and not set -q STARSHIP_SHELL; and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
     functions -c fish_prompt __covshim_orig_prompt
     # The original prompt runs first, so it sees the real $status and
     # $pipestatus; its output is printed after the marker.

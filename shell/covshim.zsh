@@ -89,9 +89,11 @@ __covshim_sync() {
 }
 
 # Runs the CLI, then syncs at once: `covshim off && make test` sees the change.
+# In a pipeline or $( ) the function runs in a subshell: the CLI says so.
 covshim() {
-  local __cs_rc=0
-  __COVSHIM_HOOKED=1 "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
+  local __cs_rc=0 __cs_where=1
+  (( ${ZSH_SUBSHELL:-0} == 0 )) || __cs_where=subshell
+  __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
   __covshim_sync
   return $__cs_rc
 }
@@ -111,7 +113,9 @@ __covshim_install() {
 }
 __covshim_install
 # Outside the function: emulate -L would undo prompt_subst on return.
-if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* ]]; then
+# A framework that owns the prompt (powerlevel10k, an oh-my-zsh theme, starship)
+# is left alone: it gets COVSHIM_PROMPT for a segment (docs/shells.md).
+if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* && -z ${ZSH_THEME-}${STARSHIP_SHELL-}${POWERLEVEL9K_MODE-} ]] && (( ! ${+functions[p10k]} )); then
   setopt prompt_subst
   PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
 fi

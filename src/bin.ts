@@ -15,7 +15,7 @@ const FAST = [hook, status];
 
 async function fastPath(argv: string[]): Promise<boolean> {
   const [cmd, ...rest] = argv;
-  if ((cmd === "--version" || cmd === "-V") && !rest.length) {
+  if ((cmd === "--version" || cmd === "-v" || cmd === "-V") && !rest.length) {
     process.stdout.write(`${VERSION}\n`);
     return true;
   }

@@ -23,12 +23,26 @@ async function main(argv: string[]): Promise<void> {
   const { Command, CommanderError } = await import("commander");
   const program = new Command("covshim")
     .description("Turn coverage.py measurement of every Python process of an install on and off safely")
-    .version(VERSION)
+    .version(VERSION, "-v, --version")
     .exitOverride()
     // Errors on one line, the suggestion included.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `covshim: ${s.trim().replace(/\s*\n+\s*/g, " ")}\n` : s) })
     .showSuggestionAfterError(true);
 
+  program.addHelpText(
+    "after",
+    [
+      "",
+      "Quick start:",
+      '  eval "$(covshim hook bash)"     # once, in ~/.bashrc (zsh: hook zsh; fish: covshim hook fish | source)',
+      "  covshim enable $GPHOME          # or a venv, an interpreter, a PYTHONPATH directory",
+      "  make -C gpMgmt/test/behave ...  # run your tests: every Python process is measured",
+      "  covshim report --save after     # the report; covshim diff before after",
+      "  covshim off                     # every file back as it was",
+      "",
+      "covshim COMMAND --help shows each command's options and examples.",
+    ].join("\n"),
+  );
   for (const spec of COMMANDS) {
     const c = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).description(spec.summary);
     for (const o of spec.options ?? []) c.option(o.flags, o.help);

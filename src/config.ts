@@ -30,6 +30,8 @@ const ConfigSchema = v.strictObject({
   dataDir: v.optional(v.string()),
   prompt: v.optional(v.string()),
   ps1: v.optional(v.boolean()),
+  /** Previous runs kept when `enable` moves the data aside. */
+  keepRuns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type FileConfig = v.InferOutput<typeof ConfigSchema>;
 
@@ -45,6 +47,7 @@ export interface Config {
   dataDir?: string;
   prompt: string;
   ps1: boolean;
+  keepRuns: number;
 }
 
 const DEFAULTS = { warnAfter: "1h", warnEvery: "30m", ttl: "8h", prompt: "cov:{name}" };
@@ -64,7 +67,9 @@ function resolveConfig(merged: FileConfig): Config {
     core: merged.core ?? "auto",
     dataDir: merged.dataDir,
     prompt: merged.prompt ?? DEFAULTS.prompt,
-    ps1: merged.ps1 ?? false,
+    // The marker is a safety feature: on unless turned off.
+    ps1: merged.ps1 ?? true,
+    keepRuns: merged.keepRuns ?? 3,
   };
 }
 

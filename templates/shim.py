@@ -56,6 +56,8 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
 
     import signal
     state = {"saving": 0, "term": False}
+    # os._exit as it is now: coverage's `patch = _exit` wraps it later with a save.
+    exit_now = os._exit
 
     def die():
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -82,8 +84,7 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
             # write the parent's data file, from every child at once: never.
             if getattr(self, "_covshim_pid", None) not in (None, os.getpid()):
                 return
-            # An unwritable or full data directory must not print a traceback
-            # at exit, and a SIGTERM during a save waits for the save to end.
+            # An unwritable or full data directory must not print a traceback at exit.
             state["saving"] += 1
             try:
                 save(self)
@@ -134,16 +135,46 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
 
     def on_term(signum, frame):
         # Pool.terminate(), a parent's p.terminate(), multiprocessing's exit
-        # handler: save first, then die of SIGTERM as the program would have.
+        # handler. The process should die as promptly as it would have (Pool's
+        # terminate() can hang on a worker that dies late): a child of it saves
+        # the data, and `covshim report` waits while that child holds its
+        # lock, so the data is complete before anyone reads it. A save already
+        # under way (the process was exiting anyway) is finished first.
         if state["saving"]:
             state["term"] = True
             return
-        try:
-            cov = mine()
-            if cov is not None:
-                cov.save()
-        except Exception:
-            pass
+        cov = mine()
+        if cov is not None:
+            try:
+                # coverage 7.10+'s `patch = fork` would start a new instance in the
+                # child, with a data file of its own that the child never fills.
+                import sys
+                ctl = sys.modules.get("coverage.control")
+                startup = getattr(ctl, "process_startup", None)
+                if startup is not None:
+                    ctl.process_startup = lambda *args, **kwargs: None
+                try:
+                    child = os.fork()
+                finally:
+                    if startup is not None and child:
+                        ctl.process_startup = startup
+                if child == 0:
+                    try:
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                        signal.alarm(60)  # never left behind, whatever the save meets
+                        null = os.open(os.devnull, os.O_RDWR)
+                        for fd in (0, 1, 2):
+                            os.dup2(null, fd)
+                        import fcntl
+                        marker = os.path.join(datadir, ".covshim-saving.%d" % os.getpid())
+                        fcntl.flock(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600), fcntl.LOCK_EX)
+                        cov._covshim_pid = os.getpid()  # this child saves for the process that dies
+                        cov.save()
+                        os.unlink(marker)
+                    finally:
+                        exit_now(0)
+            except Exception:
+                pass
         die()
 
     def stand_down():
@@ -168,7 +199,8 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         try:
             import threading
             main = threading.current_thread().__class__.__name__ == "_MainThread"
-            if main and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            # COVSHIM_SIGTERM=0: leave SIGTERM alone (docs/reliability.md, known limits).
+            if main and env.get("COVSHIM_SIGTERM") != "0" and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
                 signal.signal(signal.SIGTERM, on_term)
         except Exception:
             pass

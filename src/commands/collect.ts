@@ -1,6 +1,7 @@
 import { CovshimError } from "../errors.js";
 import { dirs } from "../paths.js";
 import { readState } from "../state/state.js";
+import { loadConfig } from "../config.js";
 import { pickInstall } from "../install/choose.js";
 import { collectHosts } from "../cluster/hosts.js";
 import { say, warn } from "../output.js";
@@ -13,7 +14,8 @@ export const collect: CommandSpec = {
   details: TARGET_HELP,
   examples: ["covshim collect && covshim report", "covshim collect $GPHOME"],
   async action([target]) {
-    const rec = pickInstall(readState(dirs()), target);
+    const d = dirs();
+    const rec = pickInstall(readState(d), target, (await loadConfig(d)).target);
     if (!rec.hosts?.length) throw new CovshimError(`${rec.name} has no cluster hosts (enable it with --scope install --hosts FILE)`);
     const r = await collectHosts(rec);
     for (const h of r) {

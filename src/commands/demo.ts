@@ -9,6 +9,7 @@ import { whichPython } from "../install/target.js";
 import { pythonEnv } from "../install/probe.js";
 import { out } from "../output.js";
 import type { CommandSpec } from "./spec.js";
+import { plural } from "../human.js";
 
 /**
  * A throwaway install (a PYTHONPATH directory that already has a
@@ -37,7 +38,8 @@ async function runDemo(o: { python?: string; keep?: boolean }): Promise<void> {
   writeFileSync(join(install, "sitecustomize.py"), "# the install's own sitecustomize: covshim must keep it working\nimport os\nos.environ.setdefault('DEMO_SITECUSTOMIZE', 'ran')\n");
   const app = writeDemoApp(appDir);
   const cli = [process.argv[1]!];
-  const env: NodeJS.ProcessEnv = { ...process.env, COVSHIM_HOME: home, COVSHIM_QUIET: "1" };
+  // As in a hooked shell where the install is on PYTHONPATH (what greenplum_path.sh does for $GPHOME/lib/python).
+  const env: NodeJS.ProcessEnv = { ...process.env, COVSHIM_HOME: home, COVSHIM_QUIET: "1", __COVSHIM_HOOKED: "1", PYTHONPATH: [install, process.env.PYTHONPATH].filter(Boolean).join(":") };
   delete env.COVERAGE_PROCESS_START;
   const python = o.python ?? (await pickPython(execa));
   const covshim = (args: string[]) => execa(process.execPath, [...cli, ...args], { env, extendEnv: false, reject: false });
@@ -51,12 +53,12 @@ async function runDemo(o: { python?: string; keep?: boolean }): Promise<void> {
     const status = JSON.parse(String((await covshim(["status", "--json"])).stdout));
     const rec = status.installs[0];
     // The app runs as the user's programs do (bytecode written, if the user's environment allows).
-    const runEnv: NodeJS.ProcessEnv = { ...env, PYTHONPATH: [install, env.PYTHONPATH].filter(Boolean).join(":"), COVERAGE_PROCESS_START: rec.rcfile };
+    const runEnv: NodeJS.ProcessEnv = { ...env, COVERAGE_PROCESS_START: rec.rcfile };
     const run = await execa(python, [app], { env: runEnv, extendEnv: false, reject: false, cwd: appDir });
     out(`$ python ${app}   (COVERAGE_PROCESS_START set, as the shell hook does)\n${indent(String(run.stdout))}`);
     if (run.exitCode !== 0) throw new CovshimError(`the demo app failed: ${String(run.stderr).trim().split("\n").pop()}`);
     const files = dataFiles(rec.dataDir);
-    out(`  ${files.length} data files, one per measured process`);
+    out(`  ${plural(files.length, "data file")}: one per measured process`);
     const covEnv = pythonEnv([], env);
     await execa(python, ["-m", "coverage", "combine", "-q", `--rcfile=${rec.rcfile}`], { cwd: rec.dataDir, env: covEnv, extendEnv: false });
     const jsonFile = join(root, "report.json");
@@ -72,11 +74,11 @@ async function runDemo(o: { python?: string; keep?: boolean }): Promise<void> {
     out(`$ covshim off\n${indent(String(off.stderr))}`);
     const after = hashTree(install);
     const changed = treeDiff(before, after);
-    out(changed.length ? `  install CHANGED after off: ${changed.join(", ")}` : `  install tree after off: identical to before (${Object.keys(after).length} entries hashed)`);
+    out(changed.length ? `  install CHANGED after off: ${changed.join(", ")}` : `  install after off: identical to before (${plural(Object.keys(after).length, "entry", "entries")}: content, mode, owner, mtime to the nanosecond)`);
     const n0 = dataFiles(rec.dataDir).length;
     await execa(python, [app], { env: runEnv, extendEnv: false, reject: false, cwd: appDir });
     const n1 = dataFiles(rec.dataDir).length;
-    out(`  a new run after off wrote ${n1 - n0} data files`);
+    out(`  a new run after off wrote ${plural(n1 - n0, "data file")}`);
     const missed = marks.filter((m) => !m.measured && m.name !== "before-exec");
     if (changed.length || missed.length || n1 !== n0) throw new CovshimError("demo failed: see above");
     out("demo ok");

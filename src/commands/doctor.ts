@@ -15,6 +15,7 @@ export const doctor: CommandSpec = {
   options: [
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
     { flags: "--hosts <file>", help: "check every host of a GPDB hostfile too" },
+    { flags: "--json", help: "the findings as JSON: [{ level, text, fix }]" },
   ],
   async action([target], o) {
     const d = dirs();
@@ -26,7 +27,8 @@ export const doctor: CommandSpec = {
       findings.push({ level: "block", text: (e as Error).message, fix: "covshim off" });
     }
     findings.push(...(await diagnose(state, await loadConfig(d), target, o as { python?: string; hosts?: string })));
-    for (const f of findings) {
+    if (o.json) out(JSON.stringify({ findings }, null, 2));
+    else for (const f of findings) {
       const tag = f.level === "ok" ? "ok   " : f.level === "warn" ? "warn " : "BLOCK";
       out(`${tag} ${f.text}${f.fix ? `\n      fix: ${f.fix}` : ""}`);
     }

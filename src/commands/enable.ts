@@ -5,8 +5,12 @@ import { readState, withLock } from "../state/state.js";
 import { writeShellFile } from "../shells/statefile.js";
 import { type EnableOptions, planEnable } from "../switch/plan.js";
 import { applyEnable } from "../switch/apply.js";
-import { say, warn } from "../output.js";
+import { out, say, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
+import { reachNote } from "../shells/variable.js";
+import { clock, plural, span, tilde } from "../human.js";
+
+const cfgKeep = (n: number) => plural(n, "previous run");
 
 export const enable: CommandSpec = {
   name: "enable",
@@ -27,6 +31,7 @@ export const enable: CommandSpec = {
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
     { flags: "--hosts <file>", help: "install scope on every host of a GPDB hostfile too, over ssh" },
     { flags: "--group <group>", help: "install scope: measure the processes of this group's members too (others' stay unmeasured)" },
+    { flags: "--json", help: "print what was turned on as JSON on standard output" },
   ],
   async action([target], opts) {
     const o = opts as EnableOptions;
@@ -42,19 +47,27 @@ export const enable: CommandSpec = {
       for (const n of plan.notes) say(`note: ${n}`);
       const r = await applyEnable(d, state, plan);
       r.notes.forEach(warn);
-      if (r.movedAside) say(`the previous run's data files were moved aside to ${r.movedAside} (use --append to add to them)`);
+      if (r.movedAside) say(`the previous run's data files were moved aside to ${tilde(r.movedAside)} (--append adds to them instead)`);
+      if (r.pruned.length) say(`removed ${plural(r.pruned.length, "older run")} beyond the ${cfgKeep(plan.keepRuns)} kept (config keepRuns): ${r.pruned.map((p) => tilde(p)).join(", ")}`);
       for (const s of plan.starters) (s.fine ? say : warn)(`${s.fine ? "note: " : ""}${s.text}${s.fix ? `; fix: ${s.fix}` : ""}`);
       writeShellFile(d, state, cfg);
       for (const n of r.turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);
       const rec = r.rec;
+      if (opts.json) {
+        const { id: _id, shim, env: _env, ...shown } = rec;
+        out(JSON.stringify({ ...shown, shim: shim?.path ?? null, measuring: plan.measuring, turnedOff: r.turnedOff, movedAside: r.movedAside }, null, 2));
+      }
       if (rec.hosts?.length && plan.hosts) say(`on for every process on ${plan.hosts.length} hosts too: ${plan.hosts.map((h) => h.host).join(", ")}`);
-      say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${rec.dataDir}`);
+      say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${tilde(rec.dataDir)}`);
       if (!plan.userRcfile) say(`reports cover ${plan.measuring}`);
       if (scope === "install") {
-        say(`every process of this install is measured until ${rec.expires} (--for), or until 'covshim off'`);
+        say(`every process of this install is measured until ${clock(rec.expires)}, in ${span((Date.parse(rec.expires!) - Date.now()) / 1000)} (--for), or until 'covshim off'`);
         say(rec.group ? `measured users: you and the members of group ${rec.group} (data in ${rec.dataDir})` : "measured users: you only; other users' processes run unmeasured and unchanged (--group GROUP measures a group's too)");
       }
-      else if (!process.env.__COVSHIM_HOOKED) say(`in this shell: eval "$(covshim env)" (or add the hook: eval "$(covshim hook bash)")`);
+      else {
+        const note = reachNote("on");
+        if (note) say(note);
+      }
     });
   },
 };

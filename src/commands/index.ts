@@ -10,6 +10,7 @@ import { diff } from "./diff.js";
 import { run } from "./run.js";
 import { collect } from "./collect.js";
 import { demo } from "./demo.js";
+import { data } from "./data.js";
 
 /** The one list of commands, in the order help shows them. */
-export const COMMANDS: CommandSpec[] = [enable, off, status, env, hook, doctor, report, diff, run, collect, demo];
+export const COMMANDS: CommandSpec[] = [enable, off, status, env, hook, doctor, report, diff, run, collect, data, demo];

@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
 import { dirs, savedReport } from "../paths.js";
 import { readState } from "../state/state.js";
+import { loadConfig } from "../config.js";
 import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
 import { hasData, reportNotes, reportOnce } from "../coverage/report.js";
@@ -20,7 +21,7 @@ export const report: CommandSpec = {
   examples: ["covshim report", "covshim report $GPHOME --html /tmp/cov-html", "covshim report --save before    # then: covshim diff before"],
   options: [
     { flags: "--html <dir>", help: "write an HTML report" },
-    { flags: "--json <file>", help: "write coverage's JSON report" },
+    { flags: "--json <file>", help: "write coverage's JSON report (- for standard output, instead of the table)" },
     { flags: "--fail-under <n>", help: "exit 1 when the total is below N percent" },
     { flags: "--save <name>", help: "keep this report for 'covshim diff'" },
   ],
@@ -33,7 +34,7 @@ export const report: CommandSpec = {
     }
     if (o.save !== undefined) validName(o.save);
     const d = dirs();
-    const rec = pickInstall(readState(d), target);
+    const rec = pickInstall(readState(d), target, (await loadConfig(d)).target);
     const noData = () => new CovshimError(noDataLine(rec));
     if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
     const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
@@ -45,9 +46,10 @@ export const report: CommandSpec = {
       if (r.combined) say(`combined ${r.combined} data file${r.combined === 1 ? "" : "s"} into ${join(rec.dataDir, ".coverage")}`);
       reportNotes(rec, r).forEach(warn);
       if (r.noData !== undefined) throw noData();
-      out(r.text);
+      if (o.json === "-") out(readFileSync(jsonFile, "utf8"));
+      else out(r.text);
       if (html) say(`HTML report in ${html}/index.html`);
-      if (o.json) {
+      if (o.json && o.json !== "-") {
         copyFileSync(jsonFile, resolve(o.json));
         say(`JSON report in ${resolve(o.json)}`);
       }

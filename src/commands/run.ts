@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { plural, tilde } from "../human.js";
 import { constants } from "node:os";
 import { CovshimError, usageError } from "../errors.js";
 import { dirs } from "../paths.js";
@@ -20,6 +22,7 @@ export const run: CommandSpec = {
   options: [
     { flags: "--append", help: "add to the data already collected" },
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
+    { flags: "--json <file>", help: "write { exitCode, files, total } after the command (- for standard output)" },
   ],
   async action([target], opts, cmd) {
     if (!cmd.length) throw usageError("nothing to run: covshim run [TARGET] -- CMD ...");
@@ -34,6 +37,7 @@ export const run: CommandSpec = {
     } finally {
       (await endRun(d, session)).forEach(warn);
     }
+    const summary: { exitCode: number; files: number; total: number | null; dataFile: string } = { exitCode: code, files: 0, total: null, dataFile: join(rec.dataDir, ".coverage") };
     try {
       const r = await reportOnce(rec, { combine: true, text: true }, true);
       reportNotes(rec, r).forEach(warn);
@@ -43,11 +47,19 @@ export const run: CommandSpec = {
         const lines = r.text.trim().split("\n");
         const total = lines.find((l) => l.startsWith("TOTAL")) ?? lines[lines.length - 1] ?? "";
         const files = lines.filter((l) => !/^(Name|TOTAL|-+)/.test(l) && l.trim()).length;
-        out(`covshim: ${files} files measured; ${total.replace(/\s+/g, " ")}`);
-        say(`full report: covshim report ${rec.name}; data in ${join(rec.dataDir, ".coverage")}`);
+        Object.assign(summary, { files, total: r.total ?? null });
+        const line = `covshim: ${plural(files, "file")} measured; ${total.replace(/\s+/g, " ")}`;
+        if (opts.json === "-") say(line.replace(/^covshim: /, ""));
+        else out(line);
+        say(`full report: covshim report ${rec.name}; data in ${tilde(summary.dataFile)}`);
       }
     } catch (e) {
       warn(`report failed: ${(e as Error).message}`);
+    }
+    if (typeof opts.json === "string") {
+      const text = JSON.stringify(summary, null, 2);
+      if (opts.json === "-") out(text);
+      else writeFileSync(resolve(opts.json), text + "\n");
     }
     process.exitCode = code;
   },

@@ -65,15 +65,31 @@ export function whichPython(env: NodeJS.ProcessEnv = process.env): string | unde
 const CHOICES =
   "name one: a GPDB install (directory with greenplum_path.sh), a venv, a python interpreter, or a directory on PYTHONPATH; or set GPHOME or activate a venv";
 
-/** Resolves TARGET (a path or an install's name) or the default one. */
+/**
+ * The one rule every command that takes TARGET follows when none is given:
+ * the config's `target`, else the one install that is on, else $GPHOME,
+ * else $VIRTUAL_ENV, else a one-line error that lists the choices.
+ */
+export function chooseTarget(target: string | undefined, opts: { state?: State; env?: NodeJS.ProcessEnv; configTarget?: string } = {}): string {
+  const env = opts.env ?? process.env;
+  if (target !== undefined) return target;
+  if (opts.configTarget) return opts.configTarget;
+  const on = Object.values(opts.state?.installs ?? {}).filter((i) => i.enabled);
+  if (on.length === 1) return on[0]!.path;
+  const fromEnv = env.GPHOME || env.VIRTUAL_ENV;
+  if (fromEnv) return fromEnv;
+  const known = Object.values(opts.state?.installs ?? {}).map((i) => i.name);
+  const what = on.length > 1 ? `${on.length} installs are on (${on.map((i) => i.name).join(", ")}): name one` : `no target given: ${CHOICES}`;
+  throw usageError(`${what}${known.length && on.length <= 1 ? ` (known: ${known.join(", ")})` : ""}`);
+}
+
+/** Resolves TARGET (a path or an install's name), or the one `chooseTarget` picks. */
 export function resolveTarget(
   target: string | undefined,
   opts: { python?: string; state?: State; env?: NodeJS.ProcessEnv; configTarget?: string } = {},
 ): Target {
   const env = opts.env ?? process.env;
-  let raw = target ?? opts.configTarget;
-  if (!raw) raw = env.GPHOME || env.VIRTUAL_ENV;
-  if (!raw) throw usageError(`no target given: ${CHOICES}`);
+  let raw = chooseTarget(target, opts);
   if (opts.state && !raw.includes("/")) {
     const byName = Object.values(opts.state.installs).find((i) => i.name === raw);
     if (byName) raw = byName.path;

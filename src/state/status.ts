@@ -11,6 +11,8 @@ export interface StatusInstall {
   name: string; path: string; kind: string; enabled: boolean; scope: string; since: string | null;
   expires: string | null; rcfile: string; dataDir: string; shim: string | null; python: string;
   pythonVersion: string; coverageVersion: string | null; core: string; dataFiles: number;
+  /** A combined data file (from `report`) is in the data directory. */
+  combinedData: boolean;
   /** Whose processes are measured: "you", or "you and group G" (install scope with --group). */
   users: string;
   hosts?: { host: string; state: string; error?: string }[];
@@ -28,6 +30,7 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
     expires: i.expires, rcfile: i.rcfile, dataDir: i.dataDir, shim: i.shim && hasShim(i.shim) ? i.shim.path : null,
     python: i.python, pythonVersion: i.pythonVersion, coverageVersion: i.coverageVersion, core: i.core,
     dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
+    combinedData: existsSync(join(i.dataDir, ".coverage")),
     users: i.group ? `you and group ${i.group}` : "you",
     ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}) })) } : {}),
   }));

@@ -7,6 +7,7 @@ import { type InstallRecord, type State, recordTouched, writeState } from "../st
 import { hasShim, removeShim, saveOriginal, writeShim } from "../shim/lifecycle.js";
 import { renderShimCode } from "../shim/render.js";
 import { moveAside } from "../coverage/datadir.js";
+import { pruneRuns } from "../coverage/runs.js";
 import { enableHosts, offHosts } from "../cluster/hosts.js";
 import { type EnablePlan } from "./plan.js";
 import { shimPathOf, usesBlock } from "./blockers.js";
@@ -50,6 +51,8 @@ export interface Applied {
   turnedOff: string[];
   /** Where the previous run's data went, if anywhere. */
   movedAside: string | null;
+  /** Older runs deleted beyond the config's keepRuns. */
+  pruned: string[];
   notes: string[];
 }
 
@@ -79,6 +82,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
     turnedOff.push(o.name);
   }
   const movedAside = plan.append ? null : moveAside(plan.dataDir, now);
+  const pruned = movedAside ? pruneRuns(plan.dataDir, plan.keepRuns).map((r) => r.dir) : [];
 
   mkdirSync(installHome(d, id), { recursive: true, mode: 0o700 });
   if (plan.group) shareWith(plan.group, plan.dataDir);
@@ -137,5 +141,5 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
       throw e;
     }
   }
-  return { rec, turnedOff, movedAside, notes };
+  return { rec, turnedOff, movedAside, pruned, notes };
 }

@@ -1,7 +1,8 @@
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { previousRuns } from "../coverage/runs.js";
 import { CovshimError } from "../errors.js";
-import { type Dirs, installHome } from "../paths.js";
+import { type Dirs, installHome, reportsDir } from "../paths.js";
 import { resolveTarget } from "../install/target.js";
 import { DamagedStateError, type State, emptyState, forgetTouched, readState, readTouched, writeState } from "../state/state.js";
 import { hasShim, removeShim } from "../shim/lifecycle.js";
@@ -13,6 +14,9 @@ export interface OffResult {
   /** What was turned off, for the one line `off` prints. */
   done: string[];
   notes: string[];
+  /** With --purge: what was deleted, and what was kept. */
+  purged: string[];
+  kept: string[];
   /** The state file was damaged: covshim's changes were found from its record instead. */
   damaged?: string;
 }
@@ -22,7 +26,7 @@ export interface OffResult {
  * no state file: the append-only record of touched files and the markers
  * suffice. The caller holds the lock.
  */
-export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefined, purge: boolean): Promise<OffResult> {
+export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefined, purge: boolean, purgeReports = false): Promise<OffResult> {
   let state: State;
   let damaged: string | undefined;
   try {
@@ -42,6 +46,8 @@ export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefi
   }
   const done: string[] = [];
   const notes: string[] = [];
+  const purged: string[] = [];
+  const kept: string[] = [];
   for (const rec of Object.values(state.installs)) {
     if (only && rec.path !== only) continue;
     const wasOn = rec.enabled || (rec.shim !== null && hasShim(rec.shim));
@@ -55,10 +61,22 @@ export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefi
       hostsPending = r.failed.length > 0;
     }
     if (purge && !hostsPending) {
-      rmSync(installHome(d, rec.id), { recursive: true, force: true });
-      rmSync(rec.dataDir, { recursive: true, force: true });
+      const runs = previousRuns(rec.dataDir);
+      const gone = [rec.dataDir, ...runs.map((r) => r.dir)].filter((p) => existsSync(p));
+      for (const p of gone) rmSync(p, { recursive: true, force: true });
+      purged.push(...gone);
+      const reports = reportsDir(d, rec.id);
+      const keepReports = !purgeReports && existsSync(reports) && readdirSync(reports).length > 0;
+      if (keepReports) {
+        // The install's record stays with them: `covshim diff` finds them through it.
+        for (const n of readdirSync(installHome(d, rec.id))) if (n !== "reports") rmSync(join(installHome(d, rec.id), n), { recursive: true, force: true });
+        kept.push(reports);
+      } else {
+        rmSync(installHome(d, rec.id), { recursive: true, force: true });
+        if (existsSync(reports)) purged.push(reports);
+        delete state.installs[rec.id];
+      }
       if (rec.group) rmSync(dirname(rec.dataDir), { recursive: true, force: true });
-      delete state.installs[rec.id];
     }
   }
   // Shims the state does not know about (damaged state, a crash mid-enable).
@@ -74,5 +92,5 @@ export async function turnOff(d: Dirs, cfg: ShellConfig, target: string | undefi
   await writeState(d, state);
   writeShellFile(d, state, cfg);
   forgetTouched(d, (t) => (!only || t.path === only) && !hasShim(t.shim));
-  return { done, notes, damaged };
+  return { done, notes, damaged, purged, kept };
 }

@@ -30,6 +30,7 @@ export interface EnableOptions {
   hosts?: string;
   /** Install scope: also measure the processes of this group's members. */
   group?: string;
+  json?: boolean;
 }
 
 export type Scope = "shell" | "install" | "run";
@@ -50,6 +51,8 @@ export interface EnablePlan {
   dataDir: string;
   core: string;
   append: boolean;
+  /** Previous runs to keep when the data is moved aside. */
+  keepRuns: number;
   hosts?: HostPlan[];
   /** Said before anything is written (a slow core, a user rcfile without data_file). */
   warnings: string[];
@@ -129,7 +132,7 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   const turnsOff = scope === "shell" ? Object.values(state.installs).filter((i) => i.id !== id && i.enabled && i.scope === "shell").map((i) => i.id) : [];
   return {
     target: t, probe: p, id, name: o.name ?? state.installs[id]?.name ?? defaultName(t.path), scope, ttlSeconds,
-    rcfile: userRc ?? (group ? join(group.home, "coveragerc") : generatedRcfile(d, id)), rcText, group, userRcfile: !!userRc, dataDir, core: coreName, append: !!o.append,
+    rcfile: userRc ?? (group ? join(group.home, "coveragerc") : generatedRcfile(d, id)), rcText, group, userRcfile: !!userRc, dataDir, core: coreName, append: !!o.append, keepRuns: cfg.keepRuns,
     hosts, warnings, notes: t.notes, turnsOff, measuring,
     starters: otherStarters(p, usesBlock(t) && !state.installs[id]?.enabled ? join(t.shimDir!, "sitecustomize.py") : undefined),
   };

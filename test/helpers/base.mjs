@@ -27,12 +27,29 @@ export function coverageSite311() {
     mkdirSync(CACHE, { recursive: true });
     execFileSync(pyenvPython(PY311), ["-m", "venv", "--clear", venv], { stdio: "inherit" });
     try {
-      execFileSync(join(venv, "bin", "pip"), ["install", "-q", "coverage"], { stdio: "inherit", env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
+      execFileSync(join(venv, "bin", "pip"), ["install", "-qq", "coverage"], { stdio: "inherit", env: { ...process.env, ...offlineFirst(join(venv, "bin", "pip")), PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
     } catch {
       throw new Error(`pip install coverage failed for Python 3.11: run '${SETUP}'`);
     }
   }
   return site;
+}
+
+/**
+ * pip settings that ask the index configured for this user first (here an
+ * offline one, `pip config list`), with no retries: no network round trips
+ * and warnings before falling back. Nothing configured: pip's defaults.
+ * @param {string} pip
+ */
+export function offlineFirst(pip) {
+  const r = spawnSync(pip, ["config", "list"], { encoding: "utf8" });
+  const indexes = [];
+  for (const line of (r.stdout ?? "").split("\n")) {
+    const m = /^[\w:.-]*\.extra-index-url='(.*)'$/.exec(line.trim());
+    if (m) indexes.push(...m[1].split(/\s+/).filter(Boolean));
+  }
+  if (!indexes.length) return {};
+  return { PIP_INDEX_URL: indexes[0], PIP_EXTRA_INDEX_URL: indexes.slice(1).join(" "), PIP_RETRIES: "0" };
 }
 
 /**

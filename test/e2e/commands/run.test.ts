@@ -17,7 +17,7 @@ describe("run", () => {
     writeFileSync(script, "import sys\nx = 1\nsys.exit(7)\n");
     const r = covshim(home, ["run", venv, "--", join(venv, "bin", "python"), script]);
     expect(r.code).toBe(7);
-    expect(r.stdout).toMatch(/covshim: \d+ files measured; TOTAL/);
+    expect(r.stdout).toMatch(/covshim: \d+ files? measured; TOTAL/);
     expect(statusJson(home).installs.every((i) => !i.enabled)).toBe(true);
     expect(treeDiff(before, hashTree(venv))).toEqual([]);
     expect(covshim(home, ["run", venv]).code).toBe(2);

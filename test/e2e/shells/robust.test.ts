@@ -42,7 +42,8 @@ describe("bash hook in the shells people have", () => {
     const { t, home, venv } = setup();
     const s = hookedShell("bash", t, home, { before: "user_pc() { LAST=$?; }\nPROMPT_COMMAND=(user_pc)" });
     await follows(s, home, venv);
-    expect(await s.run('declare -p PROMPT_COMMAND')).toContain('declare -a PROMPT_COMMAND=([0]="__covshim_sync" [1]="user_pc")');
+    // Element 0 prefixed, no element added: VS Code and others take element 0 as the user's.
+    expect(await s.run('declare -p PROMPT_COMMAND')).toContain('declare -a PROMPT_COMMAND=([0]="__covshim_sync;user_pc")');
     s.type("false");
     await s.waitFor(/\[1\]PROMPT> $/m);
     expect(await s.run('echo "LAST=$LAST"')).toMatch(/LAST=[01]/);
@@ -117,22 +118,26 @@ describe("fish hook in the shells people have", () => {
     await keepsStatus(s);
   });
 
-  it("opt-in prompt change with COVSHIM_PS1=1 in all three shells", async () => {
+  it("the prompt marker by default while on, in all three shells; off with COVSHIM_PS1=0 or config ps1: false; nothing while off", async () => {
     const { t, home, venv } = setup();
-    expect(covshim(home, ["enable", venv, "--name", "pp"]).code).toBe(0);
     for (const sh of ["bash", "zsh", "fish"] as const) {
-      const s = hookedShell(sh, t, home, { env: { COVSHIM_PS1: "1" } });
-      await s.waitFor(/\(cov:pp\) \[0\]PROMPT> $/m);
-      const plain = hookedShell(sh, t, home);
-      await plain.waitFor(/^\[0\]PROMPT> $/m);
+      const off = hookedShell(sh, t, home);
+      await off.waitFor(/^\[0\]PROMPT> $/m);
     }
-    // The same through the config key `ps1` in the per-user file.
-    mkdirSync(join(home, "config"), { recursive: true });
-    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ ps1: true }));
     expect(covshim(home, ["enable", venv, "--name", "pp"]).code).toBe(0);
     for (const sh of ["bash", "zsh", "fish"] as const) {
       const s = hookedShell(sh, t, home);
       await s.waitFor(/\(cov:pp\) \[0\]PROMPT> $/m);
+      const optOut = hookedShell(sh, t, home, { env: { COVSHIM_PS1: "0" } });
+      await optOut.waitFor(/^\[0\]PROMPT> $/m);
+    }
+    // The same opt-out through the config key `ps1` in the per-user file.
+    mkdirSync(join(home, "config"), { recursive: true });
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ ps1: false }));
+    expect(covshim(home, ["enable", venv, "--name", "pp"]).code).toBe(0);
+    for (const sh of ["bash", "zsh", "fish"] as const) {
+      const s = hookedShell(sh, t, home);
+      await s.waitFor(/^\[0\]PROMPT> $/m);
     }
   });
 });
