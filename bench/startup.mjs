@@ -15,7 +15,7 @@ function interleaved(a, b, n) {
 }
 
 export async function run({ quick }) {
-  const n = quick ? 5 : 60;
+  const n = quick ? 5 : 150;
   const dir = tmp();
   const home = join(dir, "home");
   const env = { ...process.env };

@@ -20,27 +20,18 @@ __covshim_say() {
 # Reads the shells' file (docs/shells.md: a version line, then key=value
 # lines) into globals. One builtin read; only a file of the user's own counts.
 __covshim_read() {
-  __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
-  __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
   local -a l=()
-  local line
   if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
-  [[ ${l[0]-} == 'covshim-shell 2' ]] || return 0
-  for line in "${l[@]:1}"; do
-    case $line in
-      rc=*) __covshim_rc=${line#*=} ;;
-      prompt=*) __covshim_prompt=${line#*=} ;;
-      ps1=*) __covshim_ps1=${line#*=} ;;
-      since=*) __covshim_since=${line#*=} ;;
-      warn_at=*) __covshim_warn_at=${line#*=} ;;
-      warn_every=*) __covshim_warn_every=${line#*=} ;;
-      warn_msg=*) __covshim_warn_msg=${line#*=} ;;
-      on_msg=*) __covshim_on_msg=${line#*=} ;;
-      scope_until=*) __covshim_scope_until=${line#*=} ;;
-      scope_msg=*) __covshim_scope_msg=${line#*=} ;;
-      expired_msg=*) __covshim_expired_msg=${line#*=} ;;
-    esac
-  done
+  if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
+    __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
+    __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
+    return 0
+  fi
+  # The keys come in the order of docs/shells.md; each value is what follows its key.
+  __covshim_rc=${l[1]#rc=} __covshim_prompt=${l[2]#prompt=} __covshim_ps1=${l[3]#ps1=}
+  __covshim_since=${l[4]#since=} __covshim_warn_at=${l[5]#warn_at=} __covshim_warn_every=${l[6]#warn_every=}
+  __covshim_warn_msg=${l[7]#warn_msg=} __covshim_on_msg=${l[8]#on_msg=} __covshim_scope_until=${l[9]#scope_until=}
+  __covshim_scope_msg=${l[10]#scope_msg=} __covshim_expired_msg=${l[11]#expired_msg=}
   # Numbers only: anything else would be evaluated as a name in (( )).
   case $__covshim_since in '' | *[!0-9]*) __covshim_since=0 ;; esac
   case $__covshim_warn_at in '' | *[!0-9]*) __covshim_warn_at=0 ;; esac

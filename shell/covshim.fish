@@ -5,7 +5,8 @@ set -g __covshim_cli 'covshim'
 set -g __covshim_file "$HOME/.local/state/covshim/shell.env"
 set -g __covshim_warned_hand ''
 set -g __covshim_cache '(none)'
-set -g __covshim_last_warn 0
+set -g __covshim_due -1
+set -g __covshim_up0 0
 set -g __covshim_rc ''
 set -g __covshim_prompt ''
 
@@ -44,9 +45,14 @@ function __covshim_read
 end
 
 # fish has no clock builtin: "now" is the shells' file's mtime plus its age,
-# both from the `path` builtin.
+# both from the `path` builtin. At a prompt the cheaper clock is the system's
+# uptime, read from /proc with `read`: the warning's due time is kept in it.
 function __covshim_now
     math (path mtime $__covshim_file) + (path mtime --relative $__covshim_file)
+end
+
+function __covshim_uptime
+    read -d . -l up __covshim_rest </proc/uptime; and echo $up
 end
 
 function __covshim_sync --on-event fish_prompt
@@ -55,6 +61,13 @@ function __covshim_sync --on-event fish_prompt
     test "$data" = "$__covshim_cache"; or begin
         set -g __covshim_cache $data
         __covshim_read $data
+        # The left-on warning's due time, on the uptime clock (-1: none).
+        set -g __covshim_due -1
+        if test $__covshim_warn_at -gt 0; and test -r /proc/uptime
+            set -l now (__covshim_now)
+            set -g __covshim_due (math (__covshim_uptime) + $__covshim_warn_at - $now)
+            set -g __covshim_up0 (math (__covshim_uptime) - $now)
+        end
     end
     if test -n "$__covshim_rc"
         if test "$COVERAGE_PROCESS_START" != "$__covshim_rc"
@@ -69,11 +82,11 @@ function __covshim_sync --on-event fish_prompt
             end
         end
         test "$COVSHIM_PROMPT" = "$__covshim_prompt"; or set -gx COVSHIM_PROMPT $__covshim_prompt
-        if test $__covshim_warn_at -gt 0
-            set -l now (__covshim_now)
-            if test $now -ge $__covshim_warn_at -a (math $now - $__covshim_last_warn) -ge $__covshim_warn_every
-                set -g __covshim_last_warn $now
-                __covshim_say (printf $__covshim_warn_msg (math --scale=0 \( $now - $__covshim_since \) / 60))
+        if test $__covshim_due -ge 0
+            read -d . -l up __covshim_rest </proc/uptime
+            if test $up -ge $__covshim_due
+                set -g __covshim_due (math $up + $__covshim_warn_every)
+                __covshim_say (printf $__covshim_warn_msg (math --scale=0 \( $up - $__covshim_up0 - $__covshim_since \) / 60))
             end
         end
     else

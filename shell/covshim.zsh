@@ -26,27 +26,18 @@ typeset -g __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __c
 # process. Only a file of the user's own counts.
 __covshim_read() {
   emulate -L zsh
-  __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
-  __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
   local -a l
-  local line
   [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
-  [[ ${l[1]-} == 'covshim-shell 2' ]] || return 0
-  for line in "${(@)l[2,-1]}"; do
-    case $line in
-      rc=*) __covshim_rc=${line#*=} ;;
-      prompt=*) __covshim_prompt=${line#*=} ;;
-      ps1=*) __covshim_ps1=${line#*=} ;;
-      since=*) __covshim_since=${line#*=} ;;
-      warn_at=*) __covshim_warn_at=${line#*=} ;;
-      warn_every=*) __covshim_warn_every=${line#*=} ;;
-      warn_msg=*) __covshim_warn_msg=${line#*=} ;;
-      on_msg=*) __covshim_on_msg=${line#*=} ;;
-      scope_until=*) __covshim_scope_until=${line#*=} ;;
-      scope_msg=*) __covshim_scope_msg=${line#*=} ;;
-      expired_msg=*) __covshim_expired_msg=${line#*=} ;;
-    esac
-  done
+  if [[ ${l[1]-} != 'covshim-shell 2' ]]; then
+    __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
+    __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
+    return 0
+  fi
+  # The keys come in the order of docs/shells.md; each value is what follows its key.
+  __covshim_rc=${l[2]#rc=} __covshim_prompt=${l[3]#prompt=} __covshim_ps1=${l[4]#ps1=}
+  __covshim_since=${l[5]#since=} __covshim_warn_at=${l[6]#warn_at=} __covshim_warn_every=${l[7]#warn_every=}
+  __covshim_warn_msg=${l[8]#warn_msg=} __covshim_on_msg=${l[9]#on_msg=} __covshim_scope_until=${l[10]#scope_until=}
+  __covshim_scope_msg=${l[11]#scope_msg=} __covshim_expired_msg=${l[12]#expired_msg=}
   [[ $__covshim_since == <-> ]] || __covshim_since=0
   [[ $__covshim_warn_at == <-> ]] || __covshim_warn_at=0
   [[ $__covshim_warn_every == <-> ]] || __covshim_warn_every=1800

@@ -69,6 +69,33 @@ def wait_for_savers(data_dir, seconds=30):
             pass
 
 
+def writer_pid(name):
+    # .coverage.HOST.PID.RANDOM (coverage 5, 6) or .coverage.HOST.pidPID.XRANDOM (7)
+    import re
+    m = re.search(r"\.(?:pid)?(\d+)\.X?\w+$", name)
+    return int(m.group(1)) if m else None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError as e:
+        import errno
+        return e.errno == errno.EPERM
+
+
+def wait_for_writers(names, seconds=5):
+    import time
+    end = time.time() + seconds
+    # Files brought from cluster hosts name the hosts' processes, not ours.
+    pending = [n for n in names if not n.startswith(".coverage.host-") and writer_pid(n) not in (None, os.getpid()) and alive(writer_pid(n))]
+    while pending and time.time() < end:
+        time.sleep(0.05)
+        pending = [n for n in pending if alive(writer_pid(n))]
+    return pending
+
+
 with warnings.catch_warnings(record=True) as caught:
     if args.get("combine"):
         wait_for_savers(args["dataDir"])
@@ -76,25 +103,30 @@ with warnings.catch_warnings(record=True) as caught:
     if args.get("combine"):
         data_dir = args["dataDir"]
         names = sorted(n for n in os.listdir(data_dir) if n.startswith(".coverage.") and os.path.isfile(os.path.join(data_dir, n)))
-        good = []
-        for n in names:
-            path = os.path.join(data_dir, n)
-            try:
-                d = coverage.CoverageData(basename=path)
-                d.read()
-                list(d.measured_files())
-                good.append(path)
-            except Exception as e:
-                # Left by a process killed while saving: kept, set aside, named.
-                aside = os.path.join(data_dir, "unreadable")
-                if not os.path.isdir(aside):
-                    os.makedirs(aside, 0o700)
-                os.rename(path, os.path.join(aside, n))
-                result["unreadable"].append([n, (str(e).strip().splitlines() or [type(e).__name__])[0]])
-        if good:
-            cov.combine(data_paths=good, strict=False)
+        # A process that outlives the program (multiprocessing's resource
+        # tracker and forkserver end when the program is gone) may still be
+        # writing its file: wait for it, then leave what is still open for
+        # the next report.
+        busy = wait_for_writers(names)
+        before = [n for n in names if n not in busy]
+        result["busy"] = len(busy)
+        if before:
+            cov.combine(data_paths=[os.path.join(data_dir, n) for n in before], strict=False)
             cov.save()
-        result["combined"] = len(good)
+        # coverage deletes every file it combined; what is left, it could not
+        # read (a process killed while saving): kept, set aside, named.
+        said = result["warnings"] + [str(w.message) for w in caught]
+        for n in before:
+            path = os.path.join(data_dir, n)
+            if not os.path.exists(path):
+                continue
+            aside = os.path.join(data_dir, "unreadable")
+            if not os.path.isdir(aside):
+                os.makedirs(aside, 0o700)
+            os.rename(path, os.path.join(aside, n))
+            why = [w for w in said if n in w]
+            result["unreadable"].append([n, (why[0].strip().splitlines() or ["not combined"])[0] if why else "not combined"])
+        result["combined"] = len(before) - len(result["unreadable"])
     try:
         if args.get("text"):
             result["total"] = cov.report(file=sys.stdout)

@@ -146,6 +146,16 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         cov = mine()
         if cov is not None:
             try:
+                # The lock is taken before the fork: `covshim report` sees it
+                # from the moment this process is gone. The child keeps it
+                # (flock belongs to the open file, which both share).
+                import fcntl
+                marker = os.path.join(datadir, ".covshim-saving.%d" % os.getpid())
+                lock = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                # multiprocessing closes a child's stdin: the lock may have got fd 0,
+                # which the child points at /dev/null. A copy above 2 keeps it held.
+                keep = fcntl.fcntl(lock, fcntl.F_DUPFD, 3)
                 # coverage 7.10+'s `patch = fork` would start a new instance in the
                 # child, with a data file of its own that the child never fills.
                 import sys
@@ -153,11 +163,7 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
                 startup = getattr(ctl, "process_startup", None)
                 if startup is not None:
                     ctl.process_startup = lambda *args, **kwargs: None
-                try:
-                    child = os.fork()
-                finally:
-                    if startup is not None and child:
-                        ctl.process_startup = startup
+                child = os.fork()
                 if child == 0:
                     try:
                         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -165,12 +171,10 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
                         null = os.open(os.devnull, os.O_RDWR)
                         for fd in (0, 1, 2):
                             os.dup2(null, fd)
-                        import fcntl
-                        marker = os.path.join(datadir, ".covshim-saving.%d" % os.getpid())
-                        fcntl.flock(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600), fcntl.LOCK_EX)
                         cov._covshim_pid = os.getpid()  # this child saves for the process that dies
                         cov.save()
                         os.unlink(marker)
+                        os.close(keep)
                     finally:
                         exit_now(0)
             except Exception:

@@ -31,6 +31,8 @@ export interface ReportResult {
   unreadable: [string, string][];
   /** coverage's own warnings while combining and reporting. */
   warnings: string[];
+  /** Data files of processes still running, left for the next report. */
+  busy: number;
 }
 
 /** PYTHONPATH entries an install's processes have (records of covshim 0.1 did not keep them). */
@@ -77,7 +79,7 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
     }
     const res = JSON.parse(readFileSync(resultFile, "utf8")) as Partial<ReportResult> & { error?: string };
     if (res.error) throw new CovshimError(res.error);
-    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [] };
+    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [], busy: res.busy ?? 0 };
   } finally {
     if (timer) clearInterval(timer);
     rmSync(tmp, { recursive: true, force: true });
@@ -91,6 +93,7 @@ export function reportNotes(rec: InstallRecord, r: ReportResult): string[] {
     const why = [...new Set(r.unreadable.map(([, w]) => w))].slice(0, 2).join("; ");
     notes.push(`set aside ${r.unreadable.length} unreadable data file${r.unreadable.length === 1 ? "" : "s"} in ${join(rec.dataDir, "unreadable")} (left by processes killed while saving: ${why})`);
   }
+  if (r.busy) notes.push(`left ${r.busy} data file${r.busy === 1 ? "" : "s"} of processes still running for the next report`);
   const own = r.warnings.filter((w) => !r.unreadable.some(([n]) => w.includes(n)));
   if (own.length) notes.push(`coverage warned while reporting: ${[...new Set(own)].slice(0, 3).join("; ")}`);
   const logged = warningSummary(readWarnings(rec.dataDir));

@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import shimTemplate from "../../templates/shim.py?raw";
 
 /** The marked block in a sitecustomize.py; also what the hosts' agent looks for. */
@@ -25,8 +26,10 @@ export function renderShimCode(rcfile: string, expiresEpoch: number, dataDir: st
  * within the noise, also when Python cannot cache bytecode (docs/benchmarks.md).
  */
 function guarded(code: string, expiresEpoch: number, pth: boolean): string {
-  // eval(compile(...)) rather than exec(): an expression on Python 2 as well.
-  const run = `eval(compile(${pyStr(code)}, "<covshim>", "exec"))`;
+  // Compressed: a .pth line is compiled at every start, and the cost is its
+  // length. eval(compile(...)) rather than exec(): an expression on Python 2 too.
+  const packed = deflateSync(Buffer.from(code)).toString("base64");
+  const run = `eval(compile(__import__("zlib").decompress(__import__("base64").b64decode("${packed}")), "<covshim>", "exec"))`;
   // A .pth runs only lines that start with `import`; in a sitecustomize.py,
   // __import__ binds no name that the user's own code might use.
   if (expiresEpoch) return pth ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}` : `__import__("time").time() < ${Math.floor(expiresEpoch)} and ${run}`;
@@ -41,10 +44,10 @@ export const renderPth = (code: string, expiresEpoch = 0) => guarded(code, expir
  */
 const CHAIN = `def _covshim_chain():
     import os, sys
-    here = os.path.dirname(os.path.realpath(__file__))
+    here = os.path.dirname(os.path.abspath(__file__))
     after = False
     for d in sys.path:
-        d = os.path.realpath(d or os.curdir)
+        d = os.path.abspath(d or os.curdir)
         if d == here:
             after = True
         elif after and os.path.isfile(os.path.join(d, "sitecustomize.py")):
