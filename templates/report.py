@@ -113,8 +113,17 @@ with warnings.catch_warnings(record=True) as caught:
         if before:
             cov.combine(data_paths=[os.path.join(data_dir, n) for n in before], strict=False)
             cov.save()
-        # coverage deletes every file it combined; what is left, it could not
-        # read (a process killed while saving): kept, set aside, named.
+        # coverage deletes every file it combined. What is left, it could not
+        # read: a writer still finishing it (one we do not know of), given a
+        # second and one more try; else a process killed while saving: kept,
+        # set aside, named.
+        left = [n for n in before if os.path.exists(os.path.join(data_dir, n))]
+        if left:
+            import time
+            time.sleep(1)
+            cov.combine(data_paths=[os.path.join(data_dir, n) for n in left], strict=False)
+            cov.save()
+        recovered = [n for n in left if not os.path.exists(os.path.join(data_dir, n))]
         said = result["warnings"] + [str(w.message) for w in caught]
         for n in before:
             path = os.path.join(data_dir, n)
@@ -137,4 +146,6 @@ with warnings.catch_warnings(record=True) as caught:
     except NoDataError as e:
         result["noData"] = str(e)
 result["warnings"] += [str(w.message) for w in caught if w.category.__name__ == "CoverageWarning"]
+# A file read on the second try was only still being written: nothing to say.
+result["warnings"] = [w for w in result["warnings"] if not any(n in w for n in globals().get("recovered", []))]
 done()
