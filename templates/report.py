@@ -9,6 +9,7 @@ import warnings
 
 args = json.loads(sys.argv[1])
 result = {"combined": 0, "unreadable": [], "warnings": []}
+recovered = []  # data files read only on the second try (still being written at first)
 
 
 def done():
@@ -147,5 +148,5 @@ with warnings.catch_warnings(record=True) as caught:
         result["noData"] = str(e)
 result["warnings"] += [str(w.message) for w in caught if w.category.__name__ == "CoverageWarning"]
 # A file read on the second try was only still being written: nothing to say.
-result["warnings"] = [w for w in result["warnings"] if not any(n in w for n in globals().get("recovered", []))]
+result["warnings"] = [w for w in result["warnings"] if not any(n in w for n in recovered)]
 done()

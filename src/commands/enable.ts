@@ -10,8 +10,6 @@ import { type CommandSpec, TARGET_HELP } from "./spec.js";
 import { reachNote } from "../shells/variable.js";
 import { clock, plural, span, tilde } from "../human.js";
 
-const cfgKeep = (n: number) => plural(n, "previous run");
-
 export const enable: CommandSpec = {
   name: "enable",
   args: "[target]",
@@ -48,7 +46,7 @@ export const enable: CommandSpec = {
       const r = await applyEnable(d, state, plan);
       r.notes.forEach(warn);
       if (r.movedAside) say(`the previous run's data files were moved aside to ${tilde(r.movedAside)} (--append adds to them instead)`);
-      if (r.pruned.length) say(`removed ${plural(r.pruned.length, "older run")} beyond the ${cfgKeep(plan.keepRuns)} kept (config keepRuns): ${r.pruned.map((p) => tilde(p)).join(", ")}`);
+      if (r.pruned.length) say(`removed ${plural(r.pruned.length, "older run")} beyond the ${plural(plan.keepRuns, "previous run")} kept (config keepRuns): ${r.pruned.map((p) => tilde(p)).join(", ")}`);
       for (const s of plan.starters) (s.fine ? say : warn)(`${s.fine ? "note: " : ""}${s.text}${s.fix ? `; fix: ${s.fix}` : ""}`);
       writeShellFile(d, state, cfg);
       for (const n of r.turnedOff) say(`turned off ${n} (shell scope allows one install at a time)`);

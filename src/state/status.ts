@@ -36,11 +36,11 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
   }));
   const ev = envView(env);
   const warnings: string[] = [];
+  const records = Object.values(state.installs);
   const on = installs.filter((i) => i.enabled);
   for (const i of on) {
-    const rec = state.installs[Object.keys(state.installs).find((k) => state.installs[k]!.path === i.path)!]!;
-    if (i.dataFiles === 0 && !existsSync(join(i.dataDir, ".coverage"))) {
-      const cause = likelyCause(rec, env);
+    if (i.dataFiles === 0 && !i.combinedData) {
+      const cause = likelyCause(records[installs.indexOf(i)]!, env);
       if (cause) warnings.push(`${i.name}: nothing measured yet, and ${cause}`);
     }
     if (!i.shim) warnings.push(`${i.name} is marked on but its shim is missing from ${i.path}; run 'covshim off' then enable again`);
