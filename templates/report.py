@@ -36,40 +36,6 @@ cov = coverage.Coverage(config_file=args["rcfile"], data_file=args["dataFile"])
 cov._warn = lambda msg, slug=None, once=False: result["warnings"].append(str(msg))
 warnings.simplefilter("always")
 
-def wait_for_savers(data_dir, seconds=30):
-    # Processes ended by SIGTERM save their data from a child of their own
-    # (templates/shim.py), holding a lock on .covshim-saving.PID until done.
-    try:
-        import fcntl
-        import time
-    except ImportError:
-        return
-    end = time.time() + seconds
-    for n in sorted(os.listdir(data_dir)):
-        if not n.startswith(".covshim-saving."):
-            continue
-        path = os.path.join(data_dir, n)
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except (IOError, OSError):
-                    if time.time() > end:
-                        break
-                    time.sleep(0.02)
-        finally:
-            os.close(fd)
-        try:
-            os.unlink(path)  # a saver that died left it; it holds no data
-        except OSError:
-            pass
-
-
 def writer_pid(name):
     # .coverage.HOST.PID.RANDOM (coverage 5, 6) or .coverage.HOST.pidPID.XRANDOM (7)
     import re
@@ -98,8 +64,6 @@ def wait_for_writers(names, seconds=5):
 
 
 with warnings.catch_warnings(record=True) as caught:
-    if args.get("combine"):
-        wait_for_savers(args["dataDir"])
     cov.load()
     if args.get("combine"):
         data_dir = args["dataDir"]

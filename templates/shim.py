@@ -56,9 +56,6 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
 
     import signal
     state = {"saving": 0, "term": False}
-    # os._exit as it is now: coverage's `patch = _exit` wraps it later with a save.
-    exit_now = os._exit
-
     def die():
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
@@ -135,51 +132,78 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
 
     def on_term(signum, frame):
         # Pool.terminate(), a parent's p.terminate(), multiprocessing's exit
-        # handler. The process should die as promptly as it would have (Pool's
-        # terminate() can hang on a worker that dies late): a child of it saves
-        # the data, and `covshim report` waits while that child holds its
-        # lock, so the data is complete before anyone reads it. A save already
-        # under way (the process was exiting anyway) is finished first.
+        # handler: save what this process measured, then die of SIGTERM as
+        # it would have. A save already under way (the process was exiting
+        # anyway) is finished first. Saving here, not in a forked child: a
+        # copy of the process made inside the handler inherits coverage's
+        # half-done state and left data files half-written (docs/reliability.md).
         if state["saving"]:
             state["term"] = True
             return
         cov = mine()
         if cov is not None:
             try:
-                # The lock is taken before the fork: `covshim report` sees it
-                # from the moment this process is gone. The child keeps it
-                # (flock belongs to the open file, which both share).
-                import fcntl
-                marker = os.path.join(datadir, ".covshim-saving.%d" % os.getpid())
-                lock = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600)
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                # multiprocessing closes a child's stdin: the lock may have got fd 0,
-                # which the child points at /dev/null. A copy above 2 keeps it held.
-                keep = fcntl.fcntl(lock, fcntl.F_DUPFD, 3)
-                # coverage 7.10+'s `patch = fork` would start a new instance in the
-                # child, with a data file of its own that the child never fills.
-                import sys
-                ctl = sys.modules.get("coverage.control")
-                startup = getattr(ctl, "process_startup", None)
-                if startup is not None:
-                    ctl.process_startup = lambda *args, **kwargs: None
-                child = os.fork()
-                if child == 0:
-                    try:
-                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                        signal.alarm(60)  # never left behind, whatever the save meets
-                        null = os.open(os.devnull, os.O_RDWR)
-                        for fd in (0, 1, 2):
-                            os.dup2(null, fd)
-                        cov._covshim_pid = os.getpid()  # this child saves for the process that dies
-                        cov.save()
-                        os.unlink(marker)
-                        os.close(keep)
-                    finally:
-                        exit_now(0)
+                cov.stop()
             except Exception:
                 pass
+            cov.save()  # safe_save: never raises, dies itself if told to meanwhile
         die()
+
+    def sliced_locks():
+        # A process blocked on a multiprocessing lock can lose the SIGTERM
+        # that should run on_term: glibc's sem_wait, woken when another
+        # process takes the lock first, goes back to sleep without returning
+        # EINTR, so CPython's C handler trips its flag and the Python handler
+        # never runs. An idle Pool worker then waits forever on the queue lock
+        # that Pool.terminate() holds, and terminate() joins it forever (seen
+        # about once in 300 runs under load). Waiting in slices returns to
+        # Python between them, where the pending handler runs. Same semantics:
+        # a loop of timed waits is one blocking wait.
+        import sys
+        sync = sys.modules.get("multiprocessing.synchronize")
+        S = getattr(sync, "SemLock", None)
+        if S is None or S.__dict__.get("_covshim"):
+            return
+
+        def __enter__(self):
+            acquire = self._semlock.acquire
+            while not acquire(True, 0.2):
+                pass
+            return True
+
+        S.__enter__ = __enter__
+        S._covshim = True
+
+    def in_children():
+        # Only multiprocessing's children need it, and only the handler's
+        # processes: fork children (a fork pool, the forkserver's workers) get
+        # it when they start; a spawn child, whose start-up imports
+        # multiprocessing anyway, here.
+        import sys
+        if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
+            try:
+                import multiprocessing.synchronize  # noqa: F401
+            except Exception:
+                return
+            sliced_locks()
+        at_fork = getattr(os, "register_at_fork", None)
+        if at_fork is not None:
+            at_fork(after_in_child=sliced_locks)
+        elif not getattr(os.fork, "_covshim", False):
+            # Before Python 3.7 (2.7 for GPDB 6): no fork hooks; wrap os.fork.
+            real_fork = os.fork
+
+            def fork():
+                pid = real_fork()
+                if pid == 0:
+                    try:
+                        sliced_locks()
+                    except Exception:
+                        pass
+                return pid
+
+            fork._covshim = True
+            os.fork = fork
 
     def stand_down():
         # coverage's own a1_coverage.pth (7.13+) would try again and print a
@@ -206,6 +230,7 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
             # COVSHIM_SIGTERM=0: leave SIGTERM alone (docs/reliability.md, known limits).
             if main and env.get("COVSHIM_SIGTERM") != "0" and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
                 signal.signal(signal.SIGTERM, on_term)
+                in_children()
         except Exception:
             pass
     except Exception as e:
