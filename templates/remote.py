@@ -6,10 +6,64 @@ import base64
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 
-BEGIN = "# >>> covshim >>>"
+# The rules for covshim's block in a sitecustomize.py, on bytes: those of
+# src/shim/block.ts, line for line (test/shim/block-contract.test.ts runs both
+# on the same cases). The markers come from the caller (src/shim/render.ts).
+HAND = re.compile(br"^([ \t]*)((?:import coverage[ \t]*;[ \t]*)?coverage\.process_startup\([ \t]*\).*)$", re.M)
+DISABLED = re.compile(br"^([ \t]*)pass {2}# covshim-disabled: (.*)$", re.M)
+
+
+def block_at(text, begin, end):
+    start = text.find(begin)
+    end_at = -1 if start < 0 else text.find(end, start)
+    if end_at < 0:
+        return None
+    stop = end_at + len(end)
+    return start, stop + (1 if text[stop:stop + 1] == b"\n" else 0)
+
+
+def with_block(original, block):
+    sep = b"" if original == b"" or original.endswith(b"\n\n") else (b"\n" if original.endswith(b"\n") else b"\n\n")
+    return original + sep + block
+
+
+def disable_hand(text):
+    return HAND.sub(br"\1pass  # covshim-disabled: \2", text)
+
+
+def enable_hand(text):
+    return DISABLED.sub(br"\1\2", text)
+
+
+def on_text(original, block):
+    return with_block(disable_hand(original), block)
+
+
+def strip_block(text, begin, end):
+    at = block_at(text, begin, end)
+    if at is None:
+        return None
+    start = at[0]
+    if text[:start].endswith(b"\n\n") and at[1] == len(text):
+        start -= 1
+    return text[:start] + text[at[1]:]
+
+
+def removal(current, original, begin, end):
+    """What remove does with the file: ("none"|"restore"|"delete"|"strip", text)."""
+    at = block_at(current, begin, end)
+    if at is None:
+        return "none", None
+    stripped = strip_block(current, begin, end)
+    if current == on_text(original or b"", current[at[0]:at[1]]):
+        return ("delete" if original is None else "restore"), None
+    if original is None and stripped.strip() == b"":
+        return "delete", None
+    return "strip", enable_hand(stripped)
 
 
 def out(obj):
@@ -82,8 +136,8 @@ def install(a):
     if os.path.exists(os.path.join(home, "backup", "original")):
         with open(os.path.join(home, "backup", "original"), "rb") as f:
             original = f.read()
-    sep = b"" if original in (b"",) or original.endswith(b"\n\n") else (b"\n" if original.endswith(b"\n") else b"\n\n")
-    write_atomic(shim, original + sep + base64.b64decode(a["block"]), 0o644)
+    mode = os.stat(shim).st_mode & 0o7777 if os.path.exists(shim) else 0o644
+    write_atomic(shim, on_text(original, base64.b64decode(a["block"])), mode)
     out({"ok": True})
 
 
@@ -99,52 +153,138 @@ def remove(a):
         return
     with open(meta_file) as f:
         meta = json.load(f)
-    changed = False
     current = open(shim, "rb").read() if os.path.exists(shim) else b""
-    if BEGIN.encode("utf-8") in current:
-        changed = True
-        if meta["existed"]:
-            orig = os.path.join(home, "backup", "original")
-            tmpc = shim + ".covshim-tmp"
-            shutil.copy2(orig, tmpc)
-            os.rename(tmpc, shim)
-        else:
-            os.unlink(shim)
-        saved = dict((p, os.path.join(home, "backup", "pyc-%d" % i)) for i, p in enumerate(meta["pycs"]))
-        for p in pycs(shim):
-            if p not in saved:
-                os.unlink(p)
-        for p, b in saved.items():
-            shutil.copy2(b, p)
-        cache = os.path.join(os.path.dirname(shim), "__pycache__")
-        if not meta["pycache"] and os.path.isdir(cache) and not os.listdir(cache):
-            os.rmdir(cache)
+    orig = os.path.join(home, "backup", "original")
+    original = None
+    if meta["existed"]:
+        with open(orig, "rb") as f:
+            original = f.read()
+    action, text = removal(current, original, a["begin"].encode("utf-8"), a["end"].encode("utf-8"))
+    changed = action != "none"
+    if action == "restore":
+        shutil.copy2(orig, tmp)
+        os.rename(tmp, shim)
+    elif action == "delete":
+        os.unlink(shim)
+    elif action == "strip":
+        # Edited while on: only the block comes out, the user's edits stay.
+        write_atomic(shim, text, os.stat(shim).st_mode & 0o7777)
+    # As locally: the .pyc files as they were, also after a strip (a stale
+    # one is rebuilt by Python) and after a removal killed half-way.
+    saved = dict((p, os.path.join(home, "backup", "pyc-%d" % i)) for i, p in enumerate(meta["pycs"]))
+    for p in pycs(shim):
+        if p not in saved:
+            os.unlink(p)
+    for p, b in saved.items():
+        shutil.copy2(b, p)
+    cache = os.path.join(os.path.dirname(shim), "__pycache__")
+    if not meta["pycache"] and os.path.isdir(cache) and not os.listdir(cache):
+        os.rmdir(cache)
     restore_dir_times(meta.get("dirs", []))
     shutil.rmtree(os.path.join(home, "backup"))
     out({"ok": True, "changed": changed})
 
 
-def collect(a):
-    names = sorted(n for n in os.listdir(a["dataDir"]) if n.startswith(".coverage.")) if os.path.isdir(a["dataDir"]) else []
-    files = {}
-    for n in names:
-        p = os.path.join(a["dataDir"], n)
-        with open(p, "rb") as f:
-            files[n] = base64.b64encode(f.read()).decode("ascii")
-    out({"ok": True, "files": files})
-    # Handed over: moved aside so a second collect does not bring them twice.
-    done = os.path.join(a["dataDir"], "collected")
-    if names and not os.path.isdir(done):
-        os.makedirs(done, 0o700)
-    for n in names:
-        os.rename(os.path.join(a["dataDir"], n), os.path.join(done, n))
+def writer_alive(name):
+    # .coverage.HOST.PID.RANDOM (coverage 5, 6) or .coverage.HOST.pidPID.XRANDOMx[.HHASHh] (7)
+    m = re.search(r"\.(?:pid)?(\d+)\.X?\w+x(?:\.H\w+h)?$|\.(\d+)\.\w+$", name)
+    if not m:
+        return False
+    try:
+        os.kill(int(m.group(1) or m.group(2)), 0)
+        return True
+    except OSError as e:
+        import errno
+        return e.errno == errno.EPERM
+
+
+def pack(a):
+    """Combines this host's data with its own coverage and streams the result.
+
+    The data files of the collect `id` move into collecting/ID first (a
+    rename: files a process is still writing stay for the next collect);
+    they leave this host only at `ack`, once the other side has the file on
+    disk. A second pack of the same id sends the same file again.
+    """
+    data = a["dataDir"]
+    stage = os.path.join(data, "collecting", a["id"])
+    if not os.path.isdir(stage):
+        os.makedirs(stage, 0o700)
+        if os.path.isdir(data):
+            for n in sorted(os.listdir(data)):
+                if n.startswith(".coverage.") and os.path.isfile(os.path.join(data, n)) and not writer_alive(n):
+                    os.rename(os.path.join(data, n), os.path.join(stage, n))
+    names = sorted(n for n in os.listdir(stage) if n.startswith(".coverage."))
+    combined = stage + ".combined"
+    header = {"files": 0, "rawBytes": sum(os.path.getsize(os.path.join(stage, n)) for n in names), "unreadable": []}
+    if names and not os.path.exists(combined + ".json"):
+        import warnings
+        import coverage
+        said = []
+        tmp = combined + ".tmp"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        cov = coverage.Coverage(data_file=tmp, config_file=False)
+        cov._warn = lambda msg, slug=None, once=False: said.append(str(msg))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cov.combine(data_paths=[os.path.join(stage, n) for n in names], strict=False, keep=True)
+            cov.save()
+        said += [str(w.message) for w in caught]
+        bad = [n for n in names if any(n in w for w in said)]
+        if bad:
+            # Kept, set aside where `covshim report` would put them, and named.
+            aside = os.path.join(data, "unreadable")
+            if not os.path.isdir(aside):
+                os.makedirs(aside, 0o700)
+            for n in bad:
+                os.rename(os.path.join(stage, n), os.path.join(aside, n))
+        meta = {"files": len(names) - len(bad), "unreadable": bad}
+        if meta["files"]:
+            os.rename(tmp, combined)
+        elif os.path.exists(tmp):
+            os.unlink(tmp)
+        write_atomic(combined + ".json", json.dumps(meta).encode("utf-8"), 0o600)
+    if os.path.exists(combined + ".json"):
+        with open(combined + ".json") as f:
+            header.update(json.load(f))
+    stream = getattr(sys.stdout, "buffer", sys.stdout)
+    stream.write((json.dumps(header) + "\n").encode("utf-8"))
+    if header["files"]:
+        import zlib
+        z = zlib.compressobj(6)
+        with open(combined, "rb") as f:
+            while True:
+                chunk = f.read(1 << 16)
+                if not chunk:
+                    break
+                stream.write(z.compress(chunk))
+        stream.write(z.flush())
+    stream.flush()
+
+
+def ack(a):
+    """The other side has the file of collect `id`: its data files are done."""
+    data = a["dataDir"]
+    stage = os.path.join(data, "collecting", a["id"])
+    done = os.path.join(data, "collected")
+    if os.path.isdir(stage):
+        if not os.path.isdir(done):
+            os.makedirs(done, 0o700)
+        for n in os.listdir(stage):
+            os.rename(os.path.join(stage, n), os.path.join(done, n))
+        os.rmdir(stage)
+    for p in (stage + ".combined", stage + ".combined.json"):
+        if os.path.exists(p):
+            os.unlink(p)
+    out({"ok": True})
 
 
 if __name__ == "__main__":
     action = sys.argv[1]
     args = json.loads(base64.b64decode(sys.argv[2]).decode("utf-8")) if len(sys.argv) > 2 else {}
     try:
-        {"install": install, "remove": remove, "collect": collect}[action](args)
+        {"install": install, "remove": remove, "pack": pack, "ack": ack}[action](args)
     except SystemExit:
         raise
     except Exception as e:

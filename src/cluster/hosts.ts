@@ -1,11 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CovshimError } from "../errors.js";
-import { HostError, agent, probeHost } from "./ssh.js";
+import { HostError, agent, fetchPacked, probeHost } from "./ssh.js";
+import { eachHost } from "./fanout.js";
 import type { Target } from "../install/target.js";
 import { type Dirs, remoteDataDir, remoteHome, remoteRcfile } from "../paths.js";
 import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../coverage/rcfile.js";
-import { renderBlock, renderShimCode } from "../shim/render.js";
+import { BEGIN, END, renderBlock, renderShimCode } from "../shim/render.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
 import { warn } from "../output.js";
@@ -16,28 +18,26 @@ export interface HostPlan {
   core: CoreChoice;
 }
 
+/** The markers go with every call: the agent applies src/shim/block.ts's rules with them. */
+const MARKERS = { begin: BEGIN, end: END };
+const pathOf = (h: HostRecord) => h.pythonPath ?? [];
+
 /** Probes every host before anything is written anywhere; each problem is named with its fix. */
 export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[], rc: Omit<RcOptions, "dataDir">, core: Core): Promise<HostPlan[]> {
-  const plans: HostPlan[] = [];
-  const problems: string[] = [];
-  await Promise.all(
-    hosts.map(async (host) => {
-      try {
-        const p = await probeHost(host, t.python, t.pythonPath);
-        const b = blockers(t, p)[0];
-        if (b) throw new HostError(host, `${b.problem}; fix: ssh ${host} ${b.fix}`);
-        const c = chooseCore(p, core, rc.branch);
-        plans.push({ host, core: c, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) });
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
-    }),
-  );
+  const results = await eachHost("probe", hosts, async (host) => {
+    const p = await probeHost(host, t.python, t.pythonPath);
+    const b = blockers(t, p)[0];
+    if (b) throw new HostError(host, `${b.problem}; fix: ssh ${host} ${b.fix}`);
+    // Per host: a segment host whose Python or coverage differs gets a coveragerc made for it.
+    const c = chooseCore(p, core, rc.branch);
+    return { host, core: c, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) };
+  });
+  const problems = results.flatMap((r) => (r.error ? [r.error.message] : []));
   if (problems.length) {
     problems.sort().forEach((p) => warn(p));
     throw new CovshimError(`${problems.length} of ${hosts.length} hosts cannot be measured (see above); nothing was changed`);
   }
-  return plans.sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host));
+  return results.map((r) => r.value!);
 }
 
 /** Puts the shim on every host; on any failure takes it off those done and throws. */
@@ -47,54 +47,96 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const dataDir = remoteDataDir(d, rec.id);
   const shim = join(t.shimDir!, "sitecustomize.py");
   const block = Buffer.from(renderBlock(renderShimCode(rcfile, expiresEpoch, dataDir), expiresEpoch)).toString("base64");
-  const done: HostRecord[] = [];
-  try {
-    for (const p of plans) {
-      await agent(p.host, t.python, "install", { dir, rcfile, rcText: p.rcText, dataDir, shim, block });
-      done.push({ host: p.host, python: t.python, dir, shim, dataDir, state: "on" });
-    }
-  } catch (e) {
-    for (const h of done) await agent(h.host, h.python, "remove", { dir: h.dir, shim: h.shim }).catch(() => undefined);
-    throw e;
+  const results = await eachHost("enable", plans.map((p) => p.host), async (host, i) => {
+    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, dataDir, shim, block, ...MARKERS });
+    return { host, python: t.python, pythonPath: t.pythonPath, dir, shim, dataDir, state: "on" } satisfies HostRecord as HostRecord;
+  });
+  const failed = results.find((r) => r.error);
+  if (failed) {
+    const done = results.flatMap((r) => (r.value ? [r.value] : []));
+    await eachHost("undo", done.map((h) => h.host), (host, i) => agent(host, done[i]!.python, pathOf(done[i]!), "remove", { dir: done[i]!.dir, shim: done[i]!.shim, ...MARKERS }));
+    throw failed.error!;
   }
-  return done;
+  return results.map((r) => r.value!);
 }
 
 /** Takes the shim off every host not yet off; an unreachable host is remembered for the next `off`. */
 export async function offHosts(rec: InstallRecord): Promise<{ off: string[]; failed: string[] }> {
+  const todo = (rec.hosts ?? []).filter((h) => h.state !== "off");
+  const results = await eachHost("off", todo.map((h) => h.host), (_host, i) => agent(todo[i]!.host, todo[i]!.python, pathOf(todo[i]!), "remove", { dir: todo[i]!.dir, shim: todo[i]!.shim, ...MARKERS }));
   const off: string[] = [];
   const failed: string[] = [];
-  for (const h of rec.hosts ?? []) {
-    if (h.state === "off") continue;
-    try {
-      await agent(h.host, h.python, "remove", { dir: h.dir, shim: h.shim });
+  results.forEach((r, i) => {
+    const h = todo[i]!;
+    if (r.error) {
+      h.state = "unreachable";
+      h.error = r.error.message;
+      failed.push(h.error);
+    } else {
       h.state = "off";
       delete h.error;
       off.push(h.host);
-    } catch (e) {
-      h.state = "unreachable";
-      h.error = (e as Error).message;
-      failed.push(h.error);
     }
-  }
+  });
   return { off, failed };
 }
 
-/** Brings each host's data files into the local data directory, named by host. */
-export async function collectHosts(rec: InstallRecord): Promise<{ host: string; files: number; error?: string }[]> {
-  const out: { host: string; files: number; error?: string }[] = [];
+export interface Collected {
+  host: string;
+  files: number;
+  rawBytes: number;
+  wireBytes: number;
+  unreadable: string[];
+  error?: string;
+}
+
+const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+
+/**
+ * Each host combines its own data (with its own coverage) and streams one
+ * file here; its data files leave it only after that file is on disk here
+ * (`ack`). A collect cut short is resumed by the next one under the same id:
+ * the same file name here, so nothing comes twice. `save` persists the
+ * host records after every change of a host's collect.
+ */
+export async function collectHosts(rec: InstallRecord, save: () => Promise<void>): Promise<Collected[]> {
   mkdirSync(rec.dataDir, { recursive: true, mode: 0o700 });
-  for (const h of rec.hosts ?? []) {
-    try {
-      const r = (await agent(h.host, h.python, "collect", { dataDir: h.dataDir })) as { files: Record<string, string> };
-      const safeHost = h.host.replace(/[^A-Za-z0-9.-]/g, "_");
-      for (const [name, b64] of Object.entries(r.files)) {
-        writeFileSync(join(rec.dataDir, `.coverage.host-${safeHost}.${name.replace(/^\.coverage\./, "")}`), Buffer.from(b64, "base64"), { mode: 0o600 });
+  const hosts = rec.hosts ?? [];
+  let wire = 0;
+  // One save at a time, in order: host steps finish concurrently.
+  let saving = Promise.resolve();
+  const persist = () => (saving = saving.then(save));
+  const one = async (h: HostRecord): Promise<Collected> => {
+    const safeHost = h.host.replace(/[^A-Za-z0-9.-]/g, "_");
+    const total: Collected = { host: h.host, files: 0, rawBytes: 0, wireBytes: 0, unreadable: [] };
+    // A collect left unfinished first, then one for what came since.
+    for (let round = 0; round < 2; round++) {
+      const resumed = !!h.collecting;
+      if (!h.collecting) {
+        h.collecting = { id: `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`, received: false };
+        await persist();
       }
-      out.push({ host: h.host, files: Object.keys(r.files).length });
-    } catch (e) {
-      out.push({ host: h.host, files: 0, error: (e as Error).message });
+      const c = h.collecting;
+      const args = { dataDir: h.dataDir, id: c.id };
+      if (!c.received) {
+        const dest = join(rec.dataDir, `.coverage.host-${safeHost}.collect-${c.id}`);
+        const r = await fetchPacked(h.host, h.python, pathOf(h), args, dest, (n) => (wire += n));
+        total.files += Number(r.header.files ?? 0);
+        total.rawBytes += Number(r.header.rawBytes ?? 0);
+        total.wireBytes += r.wireBytes;
+        total.unreadable.push(...((r.header.unreadable as string[] | undefined) ?? []));
+        c.received = true;
+        await persist();
+      }
+      await agent(h.host, h.python, pathOf(h), "ack", args);
+      delete h.collecting;
+      h.collected = { at: new Date().toISOString(), files: total.files, rawBytes: total.rawBytes, wireBytes: total.wireBytes };
+      await persist();
+      if (!resumed) break;
     }
-  }
-  return out;
+    return total;
+  };
+  const results = await eachHost("collect", hosts.map((h) => h.host), (_host, i) => one(hosts[i]!), { extra: () => `, ${mb(wire)}` });
+  await saving;
+  return results.map((r, i) => r.value ?? { host: hosts[i]!.host, files: 0, rawBytes: 0, wireBytes: 0, unreadable: [], error: r.error!.message });
 }

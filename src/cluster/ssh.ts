@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, createWriteStream, fsyncSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { createInflate } from "node:zlib";
 import remoteSource from "../../templates/remote.py?raw";
 import probeSource from "../../templates/probe.py?raw";
 import { CovshimError, usageError } from "../errors.js";
@@ -36,15 +39,37 @@ export class HostError extends CovshimError {
   }
 }
 
+/**
+ * sshd drops a connection before the key exchange when more than
+ * `MaxStartups` are still authenticating (other users, other tools): busy,
+ * not unreachable. Such a connection is tried again, with a growing pause.
+ */
+const REFUSED = /kex_exchange_identification|Connection reset by peer|Connection closed by .* port \d+\s*$/m;
+const RETRIES = [250, 500, 1000, 2000, 4000, 8000];
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function withRetry<T>(attempt: () => Promise<{ code: number; stderr: string; value?: T }>): Promise<{ code: number; stderr: string; value?: T }> {
+  for (let i = 0; ; i++) {
+    const r = await attempt();
+    if (r.code !== 255 || !REFUSED.test(r.stderr) || i >= RETRIES.length) return r;
+    await pause(RETRIES[i]! * (0.75 + Math.random() / 2));
+  }
+}
+
+const failure = (host: string, code: number, stderr: string) => {
+  const line = stderr.trim().split("\n").filter(Boolean).pop() ?? `exit ${code}`;
+  return new HostError(host, code === 255 ? `unreachable (${line})` : line);
+};
+
 async function onHost(host: string, remoteCmd: string, input: string): Promise<string> {
   const { execa } = await import("execa");
   const [cmd, ...args] = ssh();
-  const r = await execa(cmd!, [...args, host, remoteCmd], { input, reject: false, timeout: 120_000 });
-  if (r.exitCode !== 0) {
-    const line = String(r.stderr).trim().split("\n").filter(Boolean).pop() ?? `exit ${r.exitCode}`;
-    throw new HostError(host, r.exitCode === 255 ? `unreachable (${line})` : line);
-  }
-  return String(r.stdout);
+  const r = await withRetry(async () => {
+    const x = await execa(cmd!, [...args, host, remoteCmd], { input, reject: false, timeout: 120_000 });
+    return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout) };
+  });
+  if (r.code !== 0) throw failure(host, r.code, r.stderr);
+  return r.value!;
 }
 
 const pyCmd = (python: string, pythonPath: string[], args: string[]) =>
@@ -59,13 +84,110 @@ export async function probeHost(host: string, python: string, pythonPath: string
   }
 }
 
-/** Runs the remote agent (templates/remote.py) with one action. */
-export async function agent(host: string, python: string, action: "install" | "remove" | "collect", args: object): Promise<Record<string, unknown>> {
+export type AgentAction = "install" | "remove" | "pack" | "ack";
+
+/** Runs the remote agent (templates/remote.py) with one action, in the install's environment. */
+export async function agent(host: string, python: string, pythonPath: string[], action: AgentAction, args: object): Promise<Record<string, unknown>> {
   const b64 = Buffer.from(JSON.stringify(args)).toString("base64");
-  const outText = await onHost(host, `unset COVERAGE_PROCESS_START; ${pyCmd(python, [], [action, b64])}`, remoteSource);
+  const outText = await onHost(host, `unset COVERAGE_PROCESS_START; ${pyCmd(python, pythonPath, [action, b64])}`, remoteSource);
   try {
     return JSON.parse(outText) as Record<string, unknown>;
   } catch {
     throw new HostError(host, `unexpected answer from the agent: ${outText.slice(0, 200)}`);
+  }
+}
+
+export interface Fetched {
+  /** What the agent said of the data it packed (files, rawBytes, unreadable). */
+  header: Record<string, unknown>;
+  /** Bytes that crossed the connection. */
+  wireBytes: number;
+}
+
+/**
+ * The agent's `pack`: a JSON line, then the host's combined data file,
+ * deflated, streamed into `dest` (never held in memory). `dest` appears only
+ * once the whole file is on disk (temporary name, fsync, rename), so a cut
+ * connection leaves nothing half-written under the final name.
+ */
+export async function fetchPacked(host: string, python: string, pythonPath: string[], args: object, dest: string, onBytes: (n: number) => void = () => {}): Promise<Fetched> {
+  // A refused connection sent nothing: trying again is safe (the same id packs the same file).
+  for (let i = 0; ; i++) {
+    try {
+      return await fetchOnce(host, python, pythonPath, args, dest, onBytes);
+    } catch (e) {
+      const refused = e instanceof RefusedError;
+      if (!refused || i >= RETRIES.length) throw refused ? (e as RefusedError).error : e;
+      await pause(RETRIES[i]! * (0.75 + Math.random() / 2));
+    }
+  }
+}
+
+class RefusedError extends Error {
+  constructor(readonly error: HostError) {
+    super(error.message);
+  }
+}
+
+async function fetchOnce(host: string, python: string, pythonPath: string[], args: object, dest: string, onBytes: (n: number) => void): Promise<Fetched> {
+  const b64 = Buffer.from(JSON.stringify(args)).toString("base64");
+  const [cmd, ...sshArgs] = ssh();
+  // Not named .coverage.*: `report` never takes a half-received file for data.
+  const tmp = join(dirname(dest), `.covshim-part-${basename(dest)}`);
+  const child = spawn(cmd!, [...sshArgs, host, `unset COVERAGE_PROCESS_START; ${pyCmd(python, pythonPath, ["pack", b64])}`], { stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin.end(remoteSource);
+  let stderr = "";
+  child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+  let head = Buffer.alloc(0);
+  let header: Record<string, unknown> | null = null;
+  let wireBytes = 0;
+  const inflate = createInflate();
+  const file = createWriteStream(tmp, { mode: 0o600 });
+  const written = new Promise<void>((resolve, reject) => {
+    file.on("finish", resolve);
+    file.on("error", reject);
+    inflate.on("error", reject);
+  });
+  written.catch(() => undefined); // awaited only when a file was sent
+  inflate.pipe(file);
+  child.stdout.on("data", (b: Buffer) => {
+    wireBytes += b.length;
+    onBytes(b.length);
+    if (header) {
+      inflate.write(b);
+      return;
+    }
+    head = Buffer.concat([head, b]);
+    const nl = head.indexOf(10);
+    if (nl < 0) return;
+    try {
+      header = JSON.parse(head.subarray(0, nl).toString("utf8")) as Record<string, unknown>;
+    } catch {
+      header = { error: `unexpected answer from the agent: ${head.subarray(0, 200).toString()}` };
+    }
+    inflate.write(head.subarray(nl + 1));
+  });
+  const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  inflate.end();
+  try {
+    if (code !== 0) {
+      const e = failure(host, code, stderr);
+      throw code === 255 && wireBytes === 0 && REFUSED.test(stderr) ? new RefusedError(e) : e;
+    }
+    if (!header) throw new HostError(host, "the agent sent nothing");
+    const h = header as Record<string, unknown>;
+    if (h.error) throw new HostError(host, String(h.error));
+    if (h.files) {
+      await written;
+      const fd = openSync(tmp, "r");
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(tmp, dest);
+    }
+    return { header: h, wireBytes };
+  } finally {
+    inflate.destroy();
+    file.destroy();
+    rmSync(tmp, { force: true });
   }
 }

@@ -60,8 +60,14 @@ const InstallSchema = v.object({
         dir: v.string(),
         shim: v.string(),
         dataDir: v.string(),
+        /** What the install's own processes get on PYTHONPATH there (GPDB 6: coverage in $GPHOME/lib/python). */
+        pythonPath: v.optional(v.array(v.string())),
         state: v.picklist(["on", "off", "unreachable"]),
         error: v.optional(v.string()),
+        /** A collect under way: its id, and whether its file is here already (then only the ack is left). */
+        collecting: v.optional(v.object({ id: v.string(), received: v.boolean() })),
+        /** The last collect: what it brought and what crossed the wire. */
+        collected: v.optional(v.object({ at: v.string(), files: v.number(), rawBytes: v.number(), wireBytes: v.number() })),
       }),
     ),
   ),

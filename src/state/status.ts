@@ -15,7 +15,8 @@ export interface StatusInstall {
   combinedData: boolean;
   /** Whose processes are measured: "you", or "you and group G" (install scope with --group). */
   users: string;
-  hosts?: { host: string; state: string; error?: string }[];
+  /** Per host: how it stands, and what its last collect brought (files, raw bytes on the host, bytes sent). */
+  hosts?: { host: string; state: string; error?: string; collecting?: boolean; collected?: { at: string; files: number; rawBytes: number; wireBytes: number } }[];
 }
 
 export interface Status {
@@ -32,7 +33,7 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
     dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
     combinedData: existsSync(join(i.dataDir, ".coverage")),
     users: i.group ? `you and group ${i.group}` : "you",
-    ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}) })) } : {}),
+    ...(i.hosts?.length ? { hosts: i.hosts.map((h) => ({ host: h.host, state: h.state, ...(h.error ? { error: h.error } : {}), ...(h.collecting ? { collecting: true } : {}), ...(h.collected ? { collected: h.collected } : {}) })) } : {}),
   }));
   const ev = envView(env);
   const warnings: string[] = [];

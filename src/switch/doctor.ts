@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { probeHost, readHostfile } from "../cluster/ssh.js";
+import { eachHost } from "../cluster/fanout.js";
 import { chooseCore } from "../coverage/rcfile.js";
 import { atLeast, probe } from "../install/probe.js";
 import { resolveTarget } from "../install/target.js";
@@ -79,15 +80,15 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
   // Cluster hosts: from --hosts, else those this install was enabled on.
   const known = state ? Object.values(state.installs).find((i) => i.path === t.path)?.hosts?.map((h) => h.host) : undefined;
   const hosts = o.hosts ? readHostfile(resolve(o.hosts)) : known;
-  for (const host of hosts ?? []) {
-    try {
-      const hp = await probeHost(host, t.python, t.pythonPath);
-      const bs = blockers(t, hp);
-      if (!bs.length) findings.push({ level: "ok", text: `host ${host}: Python ${hp.version}, coverage ${hp.coverage.version}` });
-      for (const b of bs) findings.push({ level: "block", text: `host ${host}: ${b.problem}`, fix: `ssh ${host} ${b.fix}` });
-    } catch (e) {
-      findings.push({ level: "block", text: (e as Error).message, fix: `check that 'ssh -o BatchMode=yes ${host} true' works` });
+  const probed = await eachHost("doctor", hosts ?? [], (host) => probeHost(host, t.python, t.pythonPath));
+  for (const { item: host, value: hp, error } of probed) {
+    if (error) {
+      findings.push({ level: "block", text: error.message, fix: `check that 'ssh -o BatchMode=yes ${host} true' works` });
+      continue;
     }
+    const bs = blockers(t, hp);
+    if (!bs.length) findings.push({ level: "ok", text: `host ${host}: Python ${hp.version}, coverage ${hp.coverage.version}` });
+    for (const b of bs) findings.push({ level: "block", text: `host ${host}: ${b.problem}`, fix: `ssh ${host} ${b.fix}` });
   }
   return findings;
 }

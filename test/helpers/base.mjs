@@ -2,7 +2,7 @@
 // the interpreters, and installs built the way users have them. Plain
 // JavaScript so that bench/ and scripts/ import it without a TypeScript step.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -87,3 +87,50 @@ export function makeVenv(dir, o = {}) {
 
 /** Whether a command is on PATH. @param {string} tool */
 export const have = (tool) => spawnSync("bash", ["-c", `command -v ${tool}`]).status === 0;
+
+/** A missing tool fails the test with the command that installs it; nothing skips. @param {string} tool */
+export function need(tool) {
+  try {
+    return execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error(`${tool} is not installed: run '${SETUP}' (it installs every test prerequisite)`);
+  }
+}
+
+/**
+ * GPDB layouts, built from nothing of GPDB itself: what covshim relies on is
+ * greenplum_path.sh, lib/python on PYTHONPATH and where the interpreter is.
+ */
+/** @param {string} root @param {string} [name] @returns {{ gphome: string, python: string }} */
+export function gpdb7(root, name = "gpdb7") {
+  const gphome = join(root, name);
+  mkdirSync(join(gphome, "lib", "python", "gppylib"), { recursive: true });
+  mkdirSync(join(gphome, "bin"), { recursive: true });
+  mkdirSync(join(gphome, "etc", "environment.d"), { recursive: true });
+  // GPDB 7 / Cloudberry: python3 comes from PATH; here a venv with real coverage.
+  const venv = makeVenv(join(root, `${name}-python`));
+  // A wrapper, not a link: through a link Python would not find the venv's pyvenv.cfg.
+  writeFileSync(join(gphome, "bin", "python3"), `#!/bin/sh\nexec ${JSON.stringify(join(venv, "bin", "python3"))} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(gphome, "lib", "python", "gppylib", "__init__.py"), "");
+  writeFileSync(
+    join(gphome, "lib", "python", "gppylib", "util.py"),
+    "def segment_work(n):\n    total = 0\n    for i in range(n):\n        total += i\n    return total\n\n\n" +
+      "def on_host(name):\n    if name == 'h1':\n        return 1  # ran on h1\n    if name == 'h2':\n        return 2  # ran on h2\n    return 0  # ran on the coordinator\n",
+  );
+  writeFileSync(
+    join(gphome, "greenplum_path.sh"),
+    [
+      "# test fixture in the shape of GPDB 7's greenplum_path.sh",
+      `GPHOME=${JSON.stringify(gphome)}`,
+      'PYTHONPATH="$GPHOME/lib/python${PYTHONPATH:+:$PYTHONPATH}"',
+      'PATH="$GPHOME/bin:$PATH"',
+      "export GPHOME PYTHONPATH PATH",
+      'for f in "$GPHOME"/etc/environment.d/*.conf; do [ -r "$f" ] && . "$f"; done',
+      "",
+    ].join("\n"),
+  );
+  compileAll(join(venv, "bin", "python3"), join(gphome, "lib", "python"));
+  writeFileSync(join(gphome, "bin", "gpsegwork"), "#!/usr/bin/env python3\nimport sys\nfrom gppylib.util import on_host, segment_work\nprint(segment_work(int(sys.argv[1])))\nif len(sys.argv) > 2:\n    on_host(sys.argv[2])\n", { mode: 0o755 });
+  return { gphome, python: join(gphome, "bin", "python3") };
+}
+

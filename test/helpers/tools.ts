@@ -1,16 +1,7 @@
 import { execFileSync } from "node:child_process";
 
-export { CACHE, CLI, PY311, ROOT, SETUP, pyenvPython } from "./base.mjs";
+export { CACHE, CLI, PY311, ROOT, SETUP, need, pyenvPython } from "./base.mjs";
 import { SETUP } from "./base.mjs";
-
-/** A missing tool fails the test with the command that installs it; nothing skips. */
-export function need(tool: string): string {
-  try {
-    return execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
-  } catch {
-    throw new Error(`${tool} is not installed: run '${SETUP}' (it installs every test prerequisite)`);
-  }
-}
 
 export function debianCoveragePython(): string {
   const r = (() => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
@@ -8,16 +8,30 @@ import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
 
 const lineOf = (file: string, mark: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(mark)) + 1;
 
+/** `covshim report --json`: gppylib/util.py's entry, where each host runs a line of its own. */
+function reportOf(t: string, home: string, gphome: string, env: NodeJS.ProcessEnv) {
+  const rep = covshim(home, ["report", "--json", join(t, "r.json")], env);
+  expect(rep.code, rep.stderr).toBe(0);
+  const util = join(gphome, "lib", "python", "gppylib", "util.py");
+  return { util, file: JSON.parse(readFileSync(join(t, "r.json"), "utf8")).files[util] as { executed_lines: number[]; missing_lines: number[] } };
+}
+
+/** A GPDB 7 install and its hosts (not started yet), with the ssh settings for covshim. */
+function setup(names: string[], o: { sshd?: string[] } = {}) {
+  const t = tempDir();
+  const home = join(t, "home");
+  const { gphome } = gpdb7(t);
+  const cluster = new Cluster(join(t, "cluster"), gphome, join(home, "data", "remote"), names, o);
+  const env = { ...cluster.sshEnv, PATH: `${gphome}/bin:${process.env.PATH}` };
+  return { t, home, gphome, cluster, env, hosts: cluster.hosts as [typeof cluster.hosts[0], typeof cluster.hosts[0]] };
+}
+
 describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own mount namespace)", () => {
   it("enable --hosts, a workload on every host, collect, report with lines from every host, off; an unreachable host is retried", async () => {
-    const t = tempDir();
-    const home = join(t, "home");
-    const { gphome } = gpdb7(t);
-    const cluster = new Cluster(join(t, "cluster"), gphome, join(home, "data", "remote"), ["h1", "h2"]);
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
     await cluster.startAll();
-    const [h1, h2] = cluster.hosts as [typeof cluster.hosts[0], typeof cluster.hosts[0]];
+    const [h1, h2] = hosts;
     const before = { local: hashTree(gphome), h1: hashTree(h1.gphome), h2: hashTree(h2.gphome) };
-    const env = { ...cluster.sshEnv, PATH: `${gphome}/bin:${process.env.PATH}` };
 
     const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
     expect(en.code, en.stderr).toBe(0);
@@ -36,14 +50,18 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     }
     const col = covshim(home, ["collect"], env);
     expect(col.code, col.stderr).toBe(0);
-    expect(col.stderr).toMatch(new RegExp(`${h1.addr.replace(/\./g, "\\.")}: [1-9]\\d* data files`));
-    const rep = covshim(home, ["report", "--json", join(t, "r.json")], env);
-    expect(rep.code, rep.stderr).toBe(0);
-    const util = join(gphome, "lib", "python", "gppylib", "util.py");
-    const j = JSON.parse(readFileSync(join(t, "r.json"), "utf8"));
-    expect(j.files[util].executed_lines).toContain(lineOf(util, "ran on h1"));
-    expect(j.files[util].executed_lines).toContain(lineOf(util, "ran on h2"));
-    expect(j.files[util].missing_lines).toContain(lineOf(util, "ran on the coordinator"));
+    // Each host combined its own data first: one file each came over.
+    expect(col.stderr).toMatch(new RegExp(`${h1.addr.replace(/\./g, "\\.")}: [1-9]\\d* data files?, \\d+ bytes sent for \\d+`));
+    expect(readdirSync(statusJson(home, env).installs[0]!.dataDir).filter((n) => n.startsWith(".coverage.host-")).length).toBe(2);
+    // Per host in status --json: what the last collect brought and sent.
+    for (const h of statusJson(home, env).installs[0]!.hosts! as { collected?: { files: number; rawBytes: number; wireBytes: number } }[]) {
+      expect(h.collected!.files).toBeGreaterThan(0);
+      expect(h.collected!.wireBytes).toBeLessThan(h.collected!.rawBytes);
+    }
+    const { util, file } = reportOf(t, home, gphome, env);
+    expect(file.executed_lines).toContain(lineOf(util, "ran on h1"));
+    expect(file.executed_lines).toContain(lineOf(util, "ran on h2"));
+    expect(file.missing_lines).toContain(lineOf(util, "ran on the coordinator"));
 
     // h2 goes away midway: off names it, remembers it, and the next off finishes.
     cluster.stop(h2);
@@ -66,11 +84,8 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
   });
 
   it("a host without coverage or unreachable at enable: each named with its fix, nothing changed anywhere", async () => {
-    const t = tempDir();
-    const home = join(t, "home");
-    const { gphome } = gpdb7(t);
-    const cluster = new Cluster(join(t, "cluster"), gphome, join(home, "data", "remote"), ["h1", "h2"]);
-    const [h1, h2] = cluster.hosts as [typeof cluster.hosts[0], typeof cluster.hosts[0]];
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
+    const [h1, h2] = hosts;
     // h1's python3 has no coverage: point its bin/python3 at pyenv's bare 3.11.
     const { rmSync, symlinkSync, writeFileSync } = await import("node:fs");
     const { pyenvPython, PY311 } = await import("../../helpers/tools.js");
@@ -79,7 +94,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     void writeFileSync;
     await cluster.start(h1); // h2 stays down
     const before = { local: hashTree(gphome), h1: hashTree(h1.gphome) };
-    const env = { ...cluster.sshEnv, PATH: `${gphome}/bin:${process.env.PATH}` };
     const r = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`host ${h1.addr}: coverage is not importable by ${join(gphome, "bin", "python3")}`);
@@ -98,5 +112,77 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     const usage = covshim(home, ["enable", gphome, "--hosts", cluster.hostfile()], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--hosts needs --scope install");
+  });
+
+  it("a host's sitecustomize.py: its own comes back byte for byte, edits made while on are kept; a collect cut short loses nothing and is resumed", async () => {
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
+    const [h1, h2] = hosts;
+    // h2 has a sitecustomize.py of its own, with the hand procedure's start of coverage in it.
+    const own = "import os\nimport coverage; coverage.process_startup()\n";
+    writeFileSync(join(h2.gphome, "lib", "python", "sitecustomize.py"), own);
+    chmodSync(join(h2.gphome, "lib", "python", "sitecustomize.py"), 0o640);
+    await cluster.startAll();
+    expect(covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env).code).toBe(0);
+    const site = (h: typeof h1) => join(h.gphome, "lib", "python", "sitecustomize.py");
+    // While on, the hand procedure's line is disabled: coverage starts once, through the shim.
+    expect(readFileSync(site(h2), "utf8")).toContain("pass  # covshim-disabled: import coverage; coverage.process_startup()");
+    for (const h of [h1, h2]) expect(cluster.ssh(h, `env -i PATH=/usr/bin:/bin bash -c '. ${gphome}/greenplum_path.sh; gpsegwork 3 ${h.name}'`).stdout).toBe("3\n");
+
+    // The transfer is cut after 64 bytes: the collect fails for both hosts, nothing is lost.
+    const cut = join(t, "ssh-cut");
+    writeFileSync(cut, `#!/bin/bash\ncase "$*" in *"'pack'"*) ssh -F ${cluster.sshConfig} "$@" | head -c 64; exit 255;; *) exec ssh -F ${cluster.sshConfig} "$@";; esac\n`, { mode: 0o755 });
+    const first = covshim(home, ["collect"], { ...env, COVSHIM_SSH: cut });
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toContain("nothing is lost");
+    const dataDir = statusJson(home, env).installs[0]!.dataDir;
+    expect(readdirSync(dataDir).filter((n) => n.startsWith(".coverage.") || n.startsWith(".covshim-part"))).toEqual([]);
+    // The ack is lost once on h1: its file is here, the next collect only acknowledges it.
+    const noAck = join(t, "ssh-noack");
+    writeFileSync(noAck, `#!/bin/bash\ncase "$*" in *"'ack'"*) exit 255;; *) exec ssh -F ${cluster.sshConfig} "$@";; esac\n`, { mode: 0o755 });
+    const second = covshim(home, ["collect"], { ...env, COVSHIM_SSH: noAck });
+    expect(second.code).toBe(1);
+    const third = covshim(home, ["collect"], env);
+    expect(third.code, third.stderr).toBe(0);
+    // One file per host: the one sent twice (ack lost) is the same file, not a second copy.
+    expect(readdirSync(dataDir).filter((n) => n.startsWith(".coverage.host-")).length).toBe(2);
+    const { util, file } = reportOf(t, home, gphome, env);
+    expect(file.executed_lines).toContain(lineOf(util, "ran on h1"));
+    expect(file.executed_lines).toContain(lineOf(util, "ran on h2"));
+    // Nothing left on the hosts to collect, nothing staged.
+    const again = covshim(home, ["collect"], env);
+    expect(again.stderr).toContain(`${h1.addr}: 0 data files`);
+
+    // Edited while on, on h1 (no file before) and h2 (its own file): the edits stay, the block goes.
+    writeFileSync(site(h1), readFileSync(site(h1), "utf8") + "USER_LINE_H1 = 1\n");
+    writeFileSync(site(h2), "USER_FIRST = 1\n" + readFileSync(site(h2), "utf8"));
+    expect(covshim(home, ["off"], env).code).toBe(0);
+    expect(readFileSync(site(h1), "utf8")).toContain("USER_LINE_H1 = 1");
+    expect(readFileSync(site(h1), "utf8")).not.toContain("covshim");
+    expect(readFileSync(site(h2), "utf8")).toBe("USER_FIRST = 1\n" + own);
+
+    // Unedited: h2's own file byte for byte (and its mode), h1 without a trace.
+    writeFileSync(site(h2), own);
+    chmodSync(site(h2), 0o640);
+    const { rmSync } = await import("node:fs");
+    rmSync(site(h1));
+    const b2 = { h1: hashTree(h1.gphome), h2: hashTree(h2.gphome) };
+    expect(covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env).code).toBe(0);
+    expect(covshim(home, ["off"], env).code).toBe(0);
+    for (const k of ["h1", "h2"] as const) expect(treeDiff(b2[k], hashTree(k === "h1" ? h1.gphome : h2.gphome)).filter((p) => !p.includes("__pycache__")), k).toEqual([]);
+  });
+
+  it("a host whose sshd is busy (MaxStartups full with other clients' connections) is waited for, not reported unreachable", async () => {
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1"], { sshd: ["MaxStartups 1"] });
+    await cluster.startAll();
+    const [h1] = hosts;
+    // Another client holds the one unauthenticated slot for 1.5 s: sshd drops every other connection meanwhile.
+    const { spawn } = await import("node:child_process");
+    const holder = spawn(process.execPath, ["-e", `const s = require("net").connect(${cluster.port}, "${h1.addr}"); s.on("connect", () => console.log("held")); setTimeout(() => process.exit(0), 1500)`], { stdio: ["ignore", "pipe", "ignore"] });
+    await new Promise((r) => holder.stdout!.once("data", r));
+    expect(cluster.ssh(h1, "true").status, "sshd drops a connection while the slot is held").toBe(255);
+    const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stderr).not.toContain("unreachable");
+    expect(covshim(home, ["off"], env).code).toBe(0);
   });
 });
