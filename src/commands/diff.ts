@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
 import { type Dirs, dirs, reportsDir, savedReport } from "../paths.js";
 import { readState, type InstallRecord, type State } from "../state/state.js";
@@ -8,8 +8,11 @@ import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
 import { type CovJson, hasData, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
-import { diffReports, renderDiff } from "../coverage/diff.js";
+import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
+import { changedPercent, changedReport, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
+import { gitChange, type PathMap } from "../coverage/gitchange.js";
 import { out } from "../output.js";
+import { writeFileSync } from "node:fs";
 import type { CommandSpec } from "./spec.js";
 
 export const diff: CommandSpec = {
@@ -17,13 +20,34 @@ export const diff: CommandSpec = {
   args: "<base> [head]",
   summary: "per-file change between two saved reports (HEAD: the current data)",
   details: "BASE and HEAD are names given to 'covshim report --save NAME'.",
-  examples: ["covshim report --save before; make test; covshim diff before", "covshim diff before after --json"],
+  examples: [
+    "covshim report --save before; make test; covshim diff before",
+    "covshim diff before after --json",
+    "covshim diff before --changed            # only the lines of your git change",
+    "covshim diff before --changed main --fail-under 80 --markdown review.md",
+    "covshim diff before --changed --map $GPHOME/lib/python/gppylib=~/gpdb/gpMgmt/bin/gppylib",
+  ],
   options: [
-    { flags: "--json", help: "machine-readable" },
+    { flags: "--json", help: "machine-readable, on stdout" },
     { flags: "--in <target>", help: "the install, when several have a report of that name" },
+    { flags: "--changed [ref]", help: "only the lines of the git change since REF (default: the merge base with the upstream branch, else HEAD) in the work tree" },
+    { flags: "--map <from=to>", help: "with --changed: measured files under FROM (an installed copy) are the checkout's files under TO; comma-separated for several" },
+    { flags: "--fail-under <percent>", help: "with --changed: exit 1 when fewer of the changed lines ran" },
+    { flags: "--markdown <file>", help: "with --changed: a summary for a review comment ('-': stdout)" },
   ],
   async action([base, head], opts) {
-    const o = opts as { json?: boolean; in?: string };
+    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string };
+    const changedOnly = o.changed !== undefined;
+    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown]] as const) {
+      if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
+    }
+    const failUnder = o.failUnder === undefined ? undefined : Number(o.failUnder);
+    if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) throw usageError(`--fail-under takes a percent from 0 to 100, not '${o.failUnder}'`);
+    const maps: PathMap[] = (o.map ?? "").split(",").filter(Boolean).map((m) => {
+      const at = m.indexOf("=");
+      if (at <= 0 || at === m.length - 1) throw usageError(`--map takes FROM=TO, not '${m}'`);
+      return { from: resolve(m.slice(0, at)), to: resolve(m.slice(at + 1)) };
+    });
     validName(base!);
     if (head !== undefined) validName(head);
     const d = dirs();
@@ -55,6 +79,22 @@ export const diff: CommandSpec = {
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
+    }
+    if (changedOnly) {
+      const ref = typeof o.changed === "string" ? o.changed : undefined;
+      const { repos, files } = gitChange(Object.keys(h.files), ref, maps);
+      const names = { base: base!, head: head ?? "current" };
+      const r = mergeReports(repos.map((g) => changedReport(g.change, files.filter((f) => f.top === g.top), h, b, { ...names, ref: g.ref })), names);
+      if (o.markdown === "-") out(renderChangedMarkdown(r, ranges));
+      else if (o.markdown !== undefined) writeFileSync(o.markdown, renderChangedMarkdown(r, ranges));
+      if (o.json) out(JSON.stringify(r, null, 2));
+      else if (o.markdown !== "-") {
+        const { default: pc } = await import("picocolors");
+        const colour = !process.env.NO_COLOR && process.stdout.isTTY;
+        out(renderChanged(r, ranges, colour ? { bad: pc.red, warn: pc.yellow } : undefined));
+      }
+      if (failUnder !== undefined && changedPercent(r) < failUnder) throw new CovshimError(`${changedPercent(r).toFixed(1)}% of the changed lines ran, under --fail-under ${failUnder}`);
+      return;
     }
     const rows = diffReports(b, h);
     const totals = { before: b.totals.covered_lines, after: h.totals.covered_lines, statements: rows.reduce((n, r) => n + r.statements, 0) };
