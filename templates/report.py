@@ -105,7 +105,9 @@ with warnings.catch_warnings(record=True) as caught:
         if args.get("text"):
             result["total"] = cov.report(file=sys.stdout)
         if args.get("json"):
-            result["total"] = cov.json_report(outfile=args["json"])
+            # With contexts recorded: which test or feature ran each line.
+            extra = {"show_contexts": True} if args.get("contexts") else {}
+            result["total"] = cov.json_report(outfile=args["json"], **extra)
         if args.get("html"):
             cov.html_report(directory=args["html"])
     except NoDataError as e:

@@ -34,11 +34,12 @@ export const diff: CommandSpec = {
     { flags: "--map <from=to>", help: "with --changed: measured files under FROM (an installed copy) are the checkout's files under TO; comma-separated for several" },
     { flags: "--fail-under <percent>", help: "with --changed: exit 1 when fewer of the changed lines ran" },
     { flags: "--markdown <file>", help: "with --changed: a summary for a review comment ('-': stdout)" },
+    { flags: "--contexts", help: "with --changed: which tests or features ran each changed line (needs enable --contexts)" },
   ],
   async action([base, head], opts) {
-    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string };
+    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean };
     const changedOnly = o.changed !== undefined;
-    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown]] as const) {
+    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown], ["--contexts", o.contexts]] as const) {
       if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
     }
     const failUnder = o.failUnder === undefined ? undefined : Number(o.failUnder);
@@ -84,7 +85,8 @@ export const diff: CommandSpec = {
       const ref = typeof o.changed === "string" ? o.changed : undefined;
       const { repos, files } = gitChange(Object.keys(h.files), ref, maps);
       const names = { base: base!, head: head ?? "current" };
-      const r = mergeReports(repos.map((g) => changedReport(g.change, files.filter((f) => f.top === g.top), h, b, { ...names, ref: g.ref })), names);
+      if (o.contexts && !Object.values(h.files).some((f) => f.contexts)) throw new CovshimError(`no contexts in '${head ?? "current"}': enable with --contexts, run the tests, then diff`);
+      const r = mergeReports(repos.map((g) => changedReport(g.change, files.filter((f) => f.top === g.top), h, b, { ...names, ref: g.ref }, !!o.contexts)), names);
       if (o.markdown === "-") out(renderChangedMarkdown(r, ranges));
       else if (o.markdown !== undefined) writeFileSync(o.markdown, renderChangedMarkdown(r, ranges));
       if (o.json) out(JSON.stringify(r, null, 2));

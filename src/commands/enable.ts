@@ -21,6 +21,7 @@ export const enable: CommandSpec = {
     { flags: "--source <pkgs>", help: "comma-separated packages or directories to measure" },
     { flags: "--omit <globs>", help: "comma-separated file patterns to leave out" },
     { flags: "--branch", help: "measure branch coverage" },
+    { flags: "--contexts", help: "record which test or feature ran each line: COVSHIM_CONTEXT set by the test runner (children inherit it), and the test function where the core allows" },
     { flags: "--core <core>", help: "auto|ctrace|sysmon|pytrace" },
     { flags: "--scope <scope>", help: "shell (processes that inherit the variable) or install (every process)" },
     { flags: "--for <duration>", help: "install scope: turn itself off after this long (default 8h)" },

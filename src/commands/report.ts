@@ -7,7 +7,8 @@ import { readState } from "../state/state.js";
 import { loadConfig } from "../config.js";
 import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
-import { hasData, reportNotes, reportOnce } from "../coverage/report.js";
+import { type CovJson, hasData, recordsContexts, reportNotes, reportOnce } from "../coverage/report.js";
+import { contextNames } from "../coverage/changed.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { noDataLine } from "../coverage/hints.js";
 import { out, say, warn } from "../output.js";
@@ -24,9 +25,10 @@ export const report: CommandSpec = {
     { flags: "--json <file>", help: "write coverage's JSON report (- for standard output, instead of the table)" },
     { flags: "--fail-under <n>", help: "exit 1 when the total is below N percent" },
     { flags: "--save <name>", help: "keep this report for 'covshim diff'" },
+    { flags: "--contexts", help: "after the table, per line, the tests or features that ran it (needs enable --contexts)" },
   ],
   async action([target], opts) {
-    const o = opts as { html?: string; json?: string; failUnder?: string; save?: string };
+    const o = opts as { html?: string; json?: string; failUnder?: string; save?: string; contexts?: boolean };
     let failUnder: number | undefined;
     if (o.failUnder !== undefined) {
       failUnder = Number(o.failUnder);
@@ -39,7 +41,8 @@ export const report: CommandSpec = {
     if (!hasData(rec) && !dataFiles(rec.dataDir).length) throw noData();
     const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
     try {
-      const needJson = o.json !== undefined || o.save !== undefined;
+      if (o.contexts && !recordsContexts(rec)) throw new CovshimError(`${rec.name} records no contexts: enable it with --contexts, run the tests, then report`);
+      const needJson = o.json !== undefined || o.save !== undefined || !!o.contexts;
       const jsonFile = join(tmp, "report.json");
       const html = o.html ? resolve(o.html) : undefined;
       const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
@@ -48,6 +51,7 @@ export const report: CommandSpec = {
       if (r.noData !== undefined) throw noData();
       if (o.json === "-") out(readFileSync(jsonFile, "utf8"));
       else out(r.text);
+      if (o.contexts && o.json !== "-") out(contextLines(JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson));
       if (html) say(`HTML report in ${html}/index.html`);
       if (o.json && o.json !== "-") {
         copyFileSync(jsonFile, resolve(o.json));
@@ -67,3 +71,16 @@ export const report: CommandSpec = {
     }
   },
 };
+
+/** "pkg/tool.py:12 — gpstart, gpstop", for every line some context ran. */
+function contextLines(j: CovJson): string {
+  const lines: string[] = [""];
+  for (const [file, f] of Object.entries(j.files)) {
+    for (const [line, labels] of Object.entries(f.contexts ?? {}).sort((a, b) => +a[0] - +b[0])) {
+      const names = contextNames(labels);
+      if (names.length) lines.push(`${file}:${line} — ${names.join(", ")}`);
+    }
+  }
+  if (lines.length === 1) lines.push("no line ran under a context (set COVSHIM_CONTEXT in the test runner; see README)");
+  return lines.join("\n");
+}

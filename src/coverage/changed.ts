@@ -62,6 +62,8 @@ export interface ChangedFile {
   covered: number[];
   missing: number[];
   lost: number[];
+  /** With --contexts: for each changed line that ran, the tests or features that ran it. */
+  contexts?: Record<string, string[]>;
 }
 
 export interface ChangedReport {
@@ -87,6 +89,7 @@ export function changedReport(
   head: CovJson,
   base: CovJson | null,
   names: { base: string | null; head: string; ref: string },
+  withContexts = false,
 ): ChangedReport {
   const out: ChangedFile[] = [];
   for (const { path, repoPath } of files) {
@@ -101,7 +104,10 @@ export function changedReport(
       const now = mapOld(hunks, l);
       if (now !== null && statements.has(now) && !ran.has(now)) lost.add(now);
     }
-    out.push({ path, repoPath, changed, covered: changed.filter((l) => ran.has(l)), missing: changed.filter((l) => !ran.has(l)), lost: sorted(lost) });
+    const covered = changed.filter((l) => ran.has(l));
+    const f: ChangedFile = { path, repoPath, changed, covered, missing: changed.filter((l) => !ran.has(l)), lost: sorted(lost) };
+    if (withContexts) f.contexts = Object.fromEntries(covered.map((l) => [String(l), contextNames(h.contexts?.[String(l)])]));
+    out.push(f);
   }
   out.sort((x, y) => x.repoPath.localeCompare(y.repoPath));
   const sum = (k: "changed" | "covered" | "missing" | "lost") => out.reduce((n, f) => n + f[k].length, 0);
@@ -110,6 +116,9 @@ export function changedReport(
 
 /** Percent of the changed lines that HEAD ran (100 when the change has none). */
 export const changedPercent = (r: ChangedReport) => (r.totals.changed ? (100 * r.totals.covered) / r.totals.changed : 100);
+
+/** coverage's labels ("static|test_function"), without the empty one of code run outside any. */
+export const contextNames = (labels: string[] | undefined) => [...new Set((labels ?? []).filter((c) => c !== ""))].sort();
 
 /** Several repositories' reports as one (their files keep their repository paths). */
 export function mergeReports(parts: ChangedReport[], names: { base: string | null; head: string }): ChangedReport {
@@ -130,6 +139,7 @@ export function renderChanged(r: ChangedReport, ranges: (l: number[]) => string,
   for (const f of r.files) lines.push(row(f.repoPath, f.changed.length, f.covered.length, f.missing.length, r.base ? f.lost.length : "-"));
   lines.push("-".repeat(head.length), row("TOTAL", r.totals.changed, r.totals.covered, r.totals.missing, r.base ? r.totals.lost : "-"), "", `${pct(r)} of the changed lines ran`);
   for (const f of r.files) {
+    for (const [line, names] of Object.entries(f.contexts ?? {})) if (names.length) lines.push(`${f.repoPath}:${line} — ${names.join(", ")}`);
     if (f.missing.length) lines.push(paint.bad(`${f.repoPath}: changed, never run: ${ranges(f.missing)}`));
     if (f.lost.length) lines.push(paint.warn(`${f.repoPath}: unchanged, no longer run: ${ranges(f.lost)}`));
   }

@@ -8,7 +8,8 @@ export interface RcOptions {
   source: string[];
   omit: string[];
   branch: boolean;
-
+  /** Record which test or feature ran each line (`enable --contexts`). */
+  contexts?: boolean;
 }
 
 export interface CoreChoice {
@@ -75,6 +76,14 @@ export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
     run += `patch =\n    _exit\n    execv\n${atLeast(cov, "7.10.4") ? "    fork\n" : ""}`;
   } else {
     run += "concurrency =\n    multiprocessing\n    thread\n";
+  }
+  if (o.contexts) {
+    // Each process takes the context its test runner set for it and its
+    // children (behave's before_feature: os.environ["COVSHIM_CONTEXT"] = ...);
+    // coverage expands the variable when the process starts.
+    run += "context = ${COVSHIM_CONTEXT}\n";
+    // Per test function (pytest, unittest) where the core can: not sysmon.
+    if (core.core !== "sysmon") run += "dynamic_context = test_function\n";
   }
   // Workers that never ran measured code would each print this warning.
   run += "disable_warnings = no-data-collected\n";

@@ -10,7 +10,7 @@ import type { InstallRecord } from "../state/state.js";
 
 /** coverage's JSON report, the parts covshim reads. */
 export interface CovJson {
-  files: Record<string, { executed_lines: number[]; missing_lines: number[]; summary: { num_statements: number; covered_lines: number; percent_covered: number } }>;
+  files: Record<string, { executed_lines: number[]; missing_lines: number[]; contexts?: Record<string, string[]>; summary: { num_statements: number; covered_lines: number; percent_covered: number } }>;
   totals: { num_statements: number; covered_lines: number; percent_covered: number; percent_covered_display?: string };
 }
 
@@ -19,6 +19,8 @@ export interface ReportAsk {
   text?: boolean;
   json?: string;
   html?: string;
+  /** Contexts in the JSON: set by reportOnce when the install records them. */
+  contexts?: boolean;
 }
 
 export interface ReportResult {
@@ -33,6 +35,15 @@ export interface ReportResult {
   warnings: string[];
   /** Data files of processes still running, left for the next report. */
   busy: number;
+}
+
+/** The install's coveragerc records contexts (`enable --contexts`, or the user's own rcfile). */
+export function recordsContexts(rec: InstallRecord): boolean {
+  try {
+    return /^\s*(dynamic_)?context\s*=/m.test(readFileSync(rec.rcfile, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** PYTHONPATH entries an install's processes have (records of covshim 0.1 did not keep them). */
@@ -66,7 +77,7 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
   };
   const timer = tty ? setInterval(show, 200) : undefined;
   try {
-    const args = { ...ask, combine: parallel > 0, rcfile: rec.rcfile, dataFile: join(rec.dataDir, ".coverage"), dataDir: rec.dataDir, result: resultFile };
+    const args = { ...ask, contexts: ask.contexts ?? recordsContexts(rec), combine: parallel > 0, rcfile: rec.rcfile, dataFile: join(rec.dataDir, ".coverage"), dataDir: rec.dataDir, result: resultFile };
     const r = await execa(rec.python, ["-c", reportSource, JSON.stringify(args)], { cwd: rec.dataDir, env: pythonEnv(pythonPathOf(rec), process.env, rec.env), extendEnv: false, reject: false });
     if (timer) {
       clearInterval(timer);

@@ -21,6 +21,7 @@ export interface EnableOptions {
   source?: string;
   omit?: string;
   branch?: boolean;
+  contexts?: boolean;
   core?: string;
   scope?: string;
   for?: string;
@@ -118,14 +119,14 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
     const choice = chooseCore(p, core, branch);
     if (choice.warning) warnings.push(choice.warning);
     coreName = choice.core;
-    rcText = renderRc(p, { dataDir, source, omit, branch }, choice);
+    rcText = renderRc(p, { dataDir, source, omit, branch, contexts: o.contexts }, choice);
   }
   let hosts: HostPlan[] | undefined;
   if (o.hosts !== undefined) {
     if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
     if (t.kind !== "gpdb" && t.kind !== "dir") throw usageError("--hosts applies to gpdb and dir installs (the same GPHOME path on every host)");
     if (userRc) throw usageError("--hosts works with covshim's own coveragerc, not --rcfile");
-    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch }, core);
+    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch, contexts: o.contexts }, core);
     // Reports read every host's files with the local paths (same GPHOME on each host).
     rcText += renderPaths(t.shimDir!);
   }
