@@ -11,8 +11,9 @@ import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
 import { changedPercent, changedReport, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
 import { gitChange, type PathMap } from "../coverage/gitchange.js";
-import { out } from "../output.js";
-import { writeFileSync } from "node:fs";
+import { changedHtml } from "../coverage/changedhtml.js";
+import { out, say } from "../output.js";
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { CommandSpec } from "./spec.js";
 
 export const diff: CommandSpec = {
@@ -35,11 +36,12 @@ export const diff: CommandSpec = {
     { flags: "--fail-under <percent>", help: "with --changed: exit 1 when fewer of the changed lines ran" },
     { flags: "--markdown <file>", help: "with --changed: a summary for a review comment ('-': stdout)" },
     { flags: "--contexts", help: "with --changed: which tests or features ran each changed line (needs enable --contexts)" },
+    { flags: "--html <dir>", help: "with --changed: a page per changed file (the lines marked, contexts on hover) and an index" },
   ],
   async action([base, head], opts) {
-    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean };
+    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean; html?: string };
     const changedOnly = o.changed !== undefined;
-    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown], ["--contexts", o.contexts]] as const) {
+    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown], ["--contexts", o.contexts], ["--html", o.html]] as const) {
       if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
     }
     const failUnder = o.failUnder === undefined ? undefined : Number(o.failUnder);
@@ -87,6 +89,15 @@ export const diff: CommandSpec = {
       const names = { base: base!, head: head ?? "current" };
       if (o.contexts && !Object.values(h.files).some((f) => f.contexts)) throw new CovshimError(`no contexts in '${head ?? "current"}': enable with --contexts, run the tests, then diff`);
       const r = mergeReports(repos.map((g) => changedReport(g.change, files.filter((f) => f.top === g.top), h, b, { ...names, ref: g.ref }, !!o.contexts)), names);
+      if (o.html !== undefined) {
+        const dir = resolve(o.html);
+        const where = new Map(files.map((f) => [f.path, f.top]));
+        const change = new Map(repos.map((g) => [g.top, g.change]));
+        const pages = changedHtml(r, (f) => change.get(where.get(f.path)!)!.get(f.repoPath) ?? [], h, b, (f) => readFileSync(join(where.get(f.path)!, f.repoPath), "utf8"));
+        mkdirSync(dir, { recursive: true });
+        for (const [name, html] of pages) writeFileSync(join(dir, name), html);
+        say(`HTML pages of the change in ${join(dir, "index.html")}`);
+      }
       if (o.markdown === "-") out(renderChangedMarkdown(r, ranges));
       else if (o.markdown !== undefined) writeFileSync(o.markdown, renderChangedMarkdown(r, ranges));
       if (o.json) out(JSON.stringify(r, null, 2));

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
-import { CACHE, debianCoveragePython } from "../../helpers/tools.js";
+import { CACHE, debianCoveragePython, need } from "../../helpers/tools.js";
 
 /**
  * `diff --changed`: coverage of the lines of a git change, on a repository
@@ -41,6 +41,13 @@ def div(a, b):
 const TESTS_V1 = "import calc\nassert calc.add(1, 2) == 3\nassert calc.sub(3, 1) == 2\nassert calc.mul(2, 3) == 6\n";
 const TESTS_V2 = "import calc, extra\nassert calc.add(1, 2) == 3\nassert calc.sub(3, 1) == 2\nassert calc.div(4, 2) == 2\nassert extra.hello() == 'hi'\n";
 const EXTRA = "def hello():\n    return 'hi'\n";
+
+/** Debian's headless Chromium, its profile inside the test's temp dir. */
+function browser(t: string, args: string[]): string {
+  const r = spawnSync(need("chromium"), ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", `--user-data-dir=${join(t, "chromium")}`, ...args], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`chromium failed: ${r.stderr}`);
+  return r.stdout;
+}
 
 const gitIn = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, stdio: "pipe" });
 
@@ -107,6 +114,24 @@ for (const [label, python] of [
       const fail = covshim(home, ["diff", "before", "--changed", "--fail-under", "90"]);
       expect(fail.code).toBe(1);
       expect(fail.stderr.trim()).toBe("covshim: 85.7% of the changed lines ran, under --fail-under 90");
+
+      // --html, read back by a real browser: the marks in its DOM are the JSON's.
+      const html = join(t, "html");
+      expect(covshim(home, ["diff", "before", "--changed", "--html", html]).code).toBe(0);
+      const dom = browser(t, ["--dump-dom", `file://${join(html, "pkg_calc.py.html")}`]);
+      const marked = (cls: string) => [...dom.matchAll(/<tr data-line="(\d+)" class="([^"]*)"/g)].filter((m) => m[2]!.split(" ").includes(cls)).map((m) => Number(m[1]));
+      const calc = j.files[0];
+      expect({ changed: marked("changed"), covered: marked("covered"), missing: marked("missing"), lost: marked("lost") }).toEqual({ changed: calc.changed, covered: calc.covered, missing: calc.missing, lost: calc.lost });
+      // The page's own script counted the same in the browser.
+      expect(dom).toContain('id="summary">5 changed, 4 run, 1 never run, 1 lost</p>');
+      const index = browser(t, ["--dump-dom", `file://${join(html, "index.html")}`]);
+      expect(index).toContain("6 of 7 changed lines ran in current; 1 unchanged lines no longer run since before.");
+      expect(index).toContain('<span style="width:80%">');
+      const shot = join(t, "page.png");
+      browser(t, ["--screenshot=" + shot, "--window-size=900,560", `file://${join(html, "pkg_calc.py.html")}`]);
+      expect(readFileSync(shot).subarray(1, 4).toString()).toBe("PNG");
+      // The README's picture: COVSHIM_DOCS_SHOT=docs/diff-changed.png npx vitest run -t "7.x" this file.
+      if (process.env.COVSHIM_DOCS_SHOT && label.includes("7.x")) cpSync(shot, process.env.COVSHIM_DOCS_SHOT);
 
       // A REF: since v1 explicitly, the same; a REF that is no commit, one line.
       expect(JSON.parse(covshim(home, ["diff", "before", "--changed", "main", "--json"]).stdout).totals).toEqual(j.totals);
