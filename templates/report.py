@@ -107,6 +107,17 @@ with warnings.catch_warnings(record=True) as caught:
         if args.get("json"):
             # With contexts recorded: which test or feature ran each line.
             extra = {"show_contexts": True} if args.get("contexts") else {}
+            if args.get("morfs") is not None:
+                # Only these files (diff --changed: those of the change), and of
+                # them only what the whole report would hold: files measured, or
+                # not run but in a source directory.
+                real = os.path.realpath
+                measured = set(real(f) for f in cov.get_data().measured_files())
+                dirs = [real(d) for d in (cov.config.source or []) if os.path.isdir(d)]
+                keep = [m for m in args["morfs"] if os.path.isfile(m) and (real(m) in measured or any(real(m).startswith(d + os.sep) for d in dirs))]
+                if keep:
+                    extra["morfs"] = keep
+                    extra["ignore_errors"] = True  # a changed file that is no Python source
             result["total"] = cov.json_report(outfile=args["json"], **extra)
         if args.get("html"):
             cov.html_report(directory=args["html"])

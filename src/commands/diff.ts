@@ -10,7 +10,7 @@ import { type CovJson, hasData, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
 import { changedPercent, changedReport, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
-import { gitChange, type PathMap } from "../coverage/gitchange.js";
+import { changedPaths, gitChange, type PathMap } from "../coverage/gitchange.js";
 import { changedHtml } from "../coverage/changedhtml.js";
 import { out, say } from "../output.js";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -69,6 +69,10 @@ export const diff: CommandSpec = {
       return JSON.parse(readFileSync(f, "utf8")) as CovJson;
     };
     const b = load(base!);
+    // diff --changed of the current data: the repositories from BASE's files,
+    // and HEAD's JSON for the changed files only (a fraction of a large install).
+    const ref = typeof o.changed === "string" ? o.changed : undefined;
+    const morfs = changedOnly && head === undefined && Object.keys(b.files).length ? changedPaths(gitChange(Object.keys(b.files), ref, maps).repos, maps) : undefined;
     let h: CovJson;
     if (head !== undefined) h = load(head);
     else {
@@ -76,7 +80,7 @@ export const diff: CommandSpec = {
       const tmp = mkdtempSync(join(tmpdir(), "covshim-diff-"));
       try {
         const file = join(tmp, "head.json");
-        const r = await reportOnce(rec, { combine: true, json: file }, true);
+        const r = await reportOnce(rec, { combine: true, json: file, morfs }, true);
         if (r.noData !== undefined) throw new CovshimError(`no current data for ${rec.name} to compare with '${base}'`);
         h = JSON.parse(readFileSync(file, "utf8")) as CovJson;
       } finally {
@@ -84,7 +88,6 @@ export const diff: CommandSpec = {
       }
     }
     if (changedOnly) {
-      const ref = typeof o.changed === "string" ? o.changed : undefined;
       const { repos, files } = gitChange(Object.keys(h.files), ref, maps);
       const names = { base: base!, head: head ?? "current" };
       if (o.contexts && !Object.values(h.files).some((f) => f.contexts)) throw new CovshimError(`no contexts in '${head ?? "current"}': enable with --contexts, run the tests, then diff`);

@@ -29,6 +29,18 @@ function checkoutPath(file: string, maps: PathMap[]): string {
   return file;
 }
 
+/** The measured path of a checkout's file: the maps read backwards. */
+export function measuredPath(checkout: string, maps: PathMap[]): string {
+  for (const m of maps) {
+    const rel = relative(m.to, checkout);
+    if (!rel.startsWith("..") && !rel.startsWith(sep) && rel !== "") return `${m.from}${sep}${rel}`;
+  }
+  return checkout;
+}
+
+/** Every file the change touches, as the reports name it. */
+export const changedPaths = (repos: RepoChange[], maps: PathMap[]) => repos.flatMap((g) => [...g.change.keys()].map((p) => measuredPath(`${g.top}${sep}${p.split("/").join(sep)}`, maps)));
+
 export interface RepoChange {
   top: string;
   ref: string;
@@ -59,7 +71,8 @@ export function gitChange(files: string[], ref: string | undefined, maps: PathMa
     }
     if (tryGit(top, ["rev-parse", "--verify", "--quiet", `${r}^{commit}`]) === null) throw new CovshimError(`--changed: '${r}' is not a commit in ${top}`);
     const change = parseDiff(git(top, ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", r, "--"]));
-    for (const f of (tryGit(top, ["ls-files", "--others", "--exclude-standard"]) ?? "").split("\n").filter(Boolean)) {
+    // Untracked: new source, not the bytecode Python caches beside it.
+    for (const f of (tryGit(top, ["ls-files", "--others", "--exclude-standard"]) ?? "").split("\n").filter((n) => n && !/(^|\/)__pycache__\/|\.py[co]$/.test(n))) {
       const n = readFileSync(`${top}${sep}${f}`, "utf8").split("\n").length - 1;
       change.set(f, [{ a: 0, b: 0, c: 1, d: Math.max(n, 1) }]);
     }

@@ -19,6 +19,8 @@ export interface ReportAsk {
   text?: boolean;
   json?: string;
   html?: string;
+  /** The JSON for these files only. */
+  morfs?: string[];
   /** Contexts in the JSON: set by reportOnce when the install records them. */
   contexts?: boolean;
 }
