@@ -29,7 +29,7 @@ export const diff: CommandSpec = {
     "covshim diff before --changed --map $GPHOME/lib/python/gppylib=~/gpdb/gpMgmt/bin/gppylib",
   ],
   options: [
-    { flags: "--json", help: "machine-readable, on stdout" },
+    { flags: "--json [file]", help: "machine-readable, to FILE ('-' or none: stdout)" },
     { flags: "--in <target>", help: "the install, when several have a report of that name" },
     { flags: "--changed [ref]", help: "only the lines of the git change since REF (default: the merge base with the upstream branch, else HEAD) in the work tree" },
     { flags: "--map <from=to>", help: "with --changed: measured files under FROM (an installed copy) are the checkout's files under TO; comma-separated for several" },
@@ -39,7 +39,7 @@ export const diff: CommandSpec = {
     { flags: "--html <dir>", help: "with --changed: a page per changed file (the lines marked, contexts on hover) and an index" },
   ],
   async action([base, head], opts) {
-    const o = opts as { json?: boolean; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean; html?: string };
+    const o = opts as { json?: boolean | string; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean; html?: string };
     const changedOnly = o.changed !== undefined;
     for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown], ["--contexts", o.contexts], ["--html", o.html]] as const) {
       if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
@@ -103,7 +103,7 @@ export const diff: CommandSpec = {
       }
       if (o.markdown === "-") out(renderChangedMarkdown(r, ranges));
       else if (o.markdown !== undefined) writeFileSync(o.markdown, renderChangedMarkdown(r, ranges));
-      if (o.json) out(JSON.stringify(r, null, 2));
+      if (o.json) emitJson(o.json, r);
       else if (o.markdown !== "-") {
         const { default: pc } = await import("picocolors");
         const colour = !process.env.NO_COLOR && process.stdout.isTTY;
@@ -114,10 +114,20 @@ export const diff: CommandSpec = {
     }
     const rows = diffReports(b, h);
     const totals = { before: b.totals.covered_lines, after: h.totals.covered_lines, statements: rows.reduce((n, r) => n + r.statements, 0) };
-    if (o.json) out(JSON.stringify({ base, head: head ?? "current", install: rec.name, totals, files: rows }, null, 2));
+    if (o.json) emitJson(o.json, { base, head: head ?? "current", install: rec.name, totals, files: rows });
     else out(renderDiff(rows, base!, head ?? "current", totals));
   },
 };
+
+/** `--json` alone or `--json -`: stdout; `--json FILE`: that file. */
+function emitJson(to: true | string, value: unknown): void {
+  const text = JSON.stringify(value, null, 2);
+  if (to === true || to === "-") out(text);
+  else {
+    writeFileSync(resolve(to), text + "\n");
+    say(`JSON in ${resolve(to)}`);
+  }
+}
 
 function savedList(d: Dirs, state: State): string {
   const names = Object.values(state.installs).flatMap((i) => {

@@ -100,6 +100,10 @@ for (const [label, python] of [
         totals: { changed: 7, covered: 6, missing: 1, lost: 1 },
       });
 
+      // --json FILE writes the same document there.
+      expect(covshim(home, ["diff", "before", "--changed", "--json", join(t, "c.json")]).code).toBe(0);
+      expect(JSON.parse(readFileSync(join(t, "c.json"), "utf8"))).toEqual(j);
+
       // For people: the table and the lines; for a review: markdown.
       const text = covshim(home, ["diff", "before", "--changed"]);
       expect(text.stdout).toContain("pkg/calc.py: changed, never run: 15");
