@@ -62,6 +62,8 @@ export interface ChangedFile {
   covered: number[];
   missing: number[];
   lost: number[];
+  /** With a BASE: changed lines whose hunk replaced code that BASE ran (the change touched tested code). */
+  coveredBefore?: number[];
   /** With --contexts: for each changed line that ran, the tests or features that ran it. */
   contexts?: Record<string, string[]>;
 }
@@ -71,7 +73,7 @@ export interface ChangedReport {
   head: string;
   ref: string;
   files: ChangedFile[];
-  totals: { changed: number; covered: number; missing: number; lost: number };
+  totals: { changed: number; covered: number; missing: number; lost: number; coveredBefore?: number };
 }
 
 const sorted = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b);
@@ -106,12 +108,19 @@ export function changedReport(
     }
     const covered = changed.filter((l) => ran.has(l));
     const f: ChangedFile = { path, repoPath, changed, covered, missing: changed.filter((l) => !ran.has(l)), lost: sorted(lost) };
+    if (base) {
+      const before = new Set(base.files[path]?.executed_lines ?? []);
+      const tested = hunks.filter((k) => Array.from({ length: k.b }, (_, i) => k.a + i).some((l) => before.has(l)));
+      f.coveredBefore = changed.filter((l) => tested.some((k) => l >= k.c && l < k.c + k.d));
+    }
     if (withContexts) f.contexts = Object.fromEntries(covered.map((l) => [String(l), contextNames(h.contexts?.[String(l)])]));
     out.push(f);
   }
   out.sort((x, y) => x.repoPath.localeCompare(y.repoPath));
   const sum = (k: "changed" | "covered" | "missing" | "lost") => out.reduce((n, f) => n + f[k].length, 0);
-  return { ...names, files: out, totals: { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") } };
+  const totals: ChangedReport["totals"] = { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") };
+  if (base) totals.coveredBefore = out.reduce((n, f) => n + (f.coveredBefore?.length ?? 0), 0);
+  return { ...names, files: out, totals };
 }
 
 /** Percent of the changed lines that HEAD ran (100 when the change has none). */
@@ -123,8 +132,10 @@ export const contextNames = (labels: string[] | undefined) => [...new Set((label
 /** Several repositories' reports as one (their files keep their repository paths). */
 export function mergeReports(parts: ChangedReport[], names: { base: string | null; head: string }): ChangedReport {
   const files = parts.flatMap((p) => p.files);
-  const sum = (k: "changed" | "covered" | "missing" | "lost") => parts.reduce((n, p) => n + p.totals[k], 0);
-  return { ...names, ref: [...new Set(parts.map((p) => p.ref))].join(", "), files, totals: { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") } };
+  const sum = (k: "changed" | "covered" | "missing" | "lost" | "coveredBefore") => parts.reduce((n, p) => n + (p.totals[k] ?? 0), 0);
+  const totals: ChangedReport["totals"] = { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") };
+  if (names.base) totals.coveredBefore = sum("coveredBefore");
+  return { ...names, ref: [...new Set(parts.map((p) => p.ref))].join(", "), files, totals };
 }
 
 const pct = (r: ChangedReport) => `${changedPercent(r).toFixed(1)}%`;
@@ -132,12 +143,12 @@ const pct = (r: ChangedReport) => `${changedPercent(r).toFixed(1)}%`;
 /** For people: a table per file, then the lines not run and the lines lost. `paint` colours on a terminal. */
 export function renderChanged(r: ChangedReport, ranges: (l: number[]) => string, paint: { bad: (s: string) => string; warn: (s: string) => string } = { bad: (s) => s, warn: (s) => s }): string {
   const w = Math.max(4, ...r.files.map((f) => f.repoPath.length));
-  const row = (name: string, c: number | string, v: number | string, m: number | string, l: number | string) =>
-    `${name.padEnd(w)}  ${String(c).padStart(7)}  ${String(v).padStart(7)}  ${String(m).padStart(7)}  ${String(l).padStart(5)}`;
-  const head = row("File", "Changed", "Covered", "Missing", "Lost");
+  const row = (name: string, c: number | string, b: number | string, v: number | string, m: number | string, l: number | string) =>
+    `${name.padEnd(w)}  ${String(c).padStart(7)}  ${String(b).padStart(6)}  ${String(v).padStart(7)}  ${String(m).padStart(7)}  ${String(l).padStart(5)}`;
+  const head = row("File", "Changed", "Before", "Covered", "Missing", "Lost");
   const lines = [`lines changed since ${r.ref}, run in ${r.head}${r.base ? `, lost against ${r.base}` : ""}`, head, "-".repeat(head.length)];
-  for (const f of r.files) lines.push(row(f.repoPath, f.changed.length, f.covered.length, f.missing.length, r.base ? f.lost.length : "-"));
-  lines.push("-".repeat(head.length), row("TOTAL", r.totals.changed, r.totals.covered, r.totals.missing, r.base ? r.totals.lost : "-"), "", `${pct(r)} of the changed lines ran`);
+  for (const f of r.files) lines.push(row(f.repoPath, f.changed.length, f.coveredBefore?.length ?? "-", f.covered.length, f.missing.length, r.base ? f.lost.length : "-"));
+  lines.push("-".repeat(head.length), row("TOTAL", r.totals.changed, r.totals.coveredBefore ?? "-", r.totals.covered, r.totals.missing, r.base ? r.totals.lost : "-"), "", `${pct(r)} of the changed lines ran${r.totals.coveredBefore !== undefined ? `; ${r.totals.coveredBefore} of them replaced code that ran in ${r.base}` : ""}`);
   for (const f of r.files) {
     for (const [line, names] of Object.entries(f.contexts ?? {})) if (names.length) lines.push(`${f.repoPath}:${line} — ${names.join(", ")}`);
     if (f.missing.length) lines.push(paint.bad(`${f.repoPath}: changed, never run: ${ranges(f.missing)}`));

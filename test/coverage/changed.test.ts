@@ -54,8 +54,9 @@ describe("the lines of a git change", () => {
     // HEAD: line 7 of the change is no statement here (say, a blank); old 6 is now 8, not run; old 11 is now 12, run.
     const head = { files: { "/i/pkg/m.py": file([1, 2, 6, 12], [4, 8]) }, totals };
     const r = changedReport(change, [{ path: "/i/pkg/m.py", repoPath: "pkg/m.py" }], head, base, { base: "b", head: "h", ref: "HEAD" });
-    expect(r.files).toEqual([{ path: "/i/pkg/m.py", repoPath: "pkg/m.py", changed: [2, 6], covered: [2, 6], missing: [], lost: [8] }]);
-    expect(r.totals).toEqual({ changed: 2, covered: 2, missing: 0, lost: 1 });
+    expect(r.files).toEqual([{ path: "/i/pkg/m.py", repoPath: "pkg/m.py", changed: [2, 6], covered: [2, 6], missing: [], lost: [8], coveredBefore: [2] }]);
+    // coveredBefore: line 2's hunk replaced old line 2, which BASE ran; line 6 was inserted.
+    expect(r.totals).toEqual({ changed: 2, covered: 2, missing: 0, lost: 1, coveredBefore: 1 });
     expect(changedReport(change, [{ path: "/i/pkg/m.py", repoPath: "pkg/m.py" }], head, null, { base: null, head: "h", ref: "HEAD" }).totals.lost).toBe(0);
   });
 });

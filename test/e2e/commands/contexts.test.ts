@@ -97,7 +97,7 @@ it("behave features name the lines their processes ran: report --contexts, diff 
   const d = covshim(home, ["diff", "before", "--changed", "--contexts", "--json"]);
   expect(d.code, d.stderr).toBe(0);
   const j = JSON.parse(d.stdout);
-  expect(j.files).toEqual([{ path: file, repoPath: "tool.py", changed: [5, 9], covered: [5, 9], missing: [], lost: [], contexts: { "5": ["gpstart"], "9": ["gpstop"] } }]);
+  expect(j.files).toEqual([{ path: file, repoPath: "tool.py", changed: [5, 9], covered: [5, 9], missing: [], lost: [], coveredBefore: [5, 9], contexts: { "5": ["gpstart"], "9": ["gpstop"] } }]);
   const text = covshim(home, ["diff", "before", "--changed", "--contexts"]);
   expect(text.stdout).toContain("tool.py:5 — gpstart");
   expect(text.stdout).toContain("tool.py:9 — gpstop");

@@ -94,10 +94,11 @@ for (const [label, python] of [
         head: "current",
         ref: "HEAD",
         files: [
-          { path: join(pkg, "calc.py"), repoPath: "pkg/calc.py", changed: [2, 13, 14, 15, 16], covered: [2, 13, 14, 16], missing: [15], lost: [10] },
-          { path: join(pkg, "extra.py"), repoPath: "pkg/extra.py", changed: [1, 2], covered: [1, 2], missing: [], lost: [] },
+          { path: join(pkg, "calc.py"), repoPath: "pkg/calc.py", changed: [2, 13, 14, 15, 16], covered: [2, 13, 14, 16], missing: [15], lost: [10], coveredBefore: [2] },
+          { path: join(pkg, "extra.py"), repoPath: "pkg/extra.py", changed: [1, 2], covered: [1, 2], missing: [], lost: [], coveredBefore: [] },
         ],
-        totals: { changed: 7, covered: 6, missing: 1, lost: 1 },
+        // coveredBefore: the edit of line 2 replaced a line that ran; div and extra.py replaced nothing.
+        totals: { changed: 7, covered: 6, missing: 1, lost: 1, coveredBefore: 1 },
       });
 
       // --json FILE writes the same document there.
