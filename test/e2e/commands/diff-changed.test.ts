@@ -169,3 +169,40 @@ for (const [label, python] of [
     });
   });
 }
+
+it("diff --changed over two repositories at once: each file against its own repository's REF", () => {
+  const t = tempDir();
+  const home = join(t, "home");
+  const lib = join(t, "lib");
+  mkdirSync(lib);
+  const repos = ["one", "two"].map((n) => {
+    const dir = join(t, n);
+    mkdirSync(dir);
+    writeFileSync(join(dir, `${n}.py`), "def f():\n    return 1\n");
+    gitIn(dir, "init", "-q", "-b", "main");
+    gitIn(dir, "add", ".");
+    gitIn(dir, "commit", "-q", "-m", "v1");
+    return dir;
+  });
+  const py = join(CACHE, "cov-venv-311", "bin", "python");
+  const enable = () => expect(covshim(home, ["enable", lib, "--python", py, "--source", repos.join(",")]).code).toBe(0);
+  const work = () => {
+    const env = { ...process.env, PYTHONPATH: [lib, ...repos].join(":"), COVERAGE_PROCESS_START: statusJson(home).installs[0]!.rcfile };
+    expect(run(py, ["-c", "import one, two; one.f(); two.f()"], env, t).code).toBe(0);
+  };
+  enable();
+  work();
+  expect(covshim(home, ["report", "--save", "before"]).code).toBe(0);
+  // one: line 2 edited; two: a line added, not run.
+  writeFileSync(join(repos[0]!, "one.py"), "def f():\n    return 2\n");
+  writeFileSync(join(repos[1]!, "two.py"), "def f():\n    return 1\n\n\ndef g():\n    return 3\n");
+  enable();
+  work();
+  const j = JSON.parse(covshim(home, ["diff", "before", "--changed", "--json"]).stdout);
+  expect(j.files.map((f: { repoPath: string; changed: number[]; missing: number[] }) => [f.repoPath, f.changed, f.missing])).toEqual([
+    ["one.py", [2], []],
+    ["two.py", [5, 6], [6]],
+  ]);
+  expect(j.totals).toEqual({ changed: 3, covered: 2, missing: 1, lost: 0, coveredBefore: 1 });
+});
+
