@@ -155,8 +155,8 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         # process takes the lock first, goes back to sleep without returning
         # EINTR, so CPython's C handler trips its flag and the Python handler
         # never runs. An idle Pool worker then waits forever on the queue lock
-        # that Pool.terminate() holds, and terminate() joins it forever (seen
-        # about once in 300 runs under load). Waiting in slices returns to
+        # that Pool.terminate() holds, and terminate() joins it forever (5
+        # hangs in about 3,000 runs under load). Waiting in slices returns to
         # Python between them, where the pending handler runs. Same semantics:
         # a loop of timed waits is one blocking wait.
         import sys
@@ -186,9 +186,16 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
             except Exception:
                 return
             sliced_locks()
+        def quietly():
+            # An exception in a fork hook would be printed on the program's stderr.
+            try:
+                sliced_locks()
+            except Exception:
+                pass
+
         at_fork = getattr(os, "register_at_fork", None)
         if at_fork is not None:
-            at_fork(after_in_child=sliced_locks)
+            at_fork(after_in_child=quietly)
         elif not getattr(os.fork, "_covshim", False):
             # Before Python 3.7 (2.7 for GPDB 6): no fork hooks; wrap os.fork.
             real_fork = os.fork
@@ -196,10 +203,7 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
             def fork():
                 pid = real_fork()
                 if pid == 0:
-                    try:
-                        sliced_locks()
-                    except Exception:
-                        pass
+                    quietly()
                 return pid
 
             fork._covshim = True
