@@ -72,7 +72,8 @@ export const diff: CommandSpec = {
     // diff --changed of the current data: the repositories from BASE's files,
     // and HEAD's JSON for the changed files only (a fraction of a large install).
     const ref = typeof o.changed === "string" ? o.changed : undefined;
-    const morfs = changedOnly && head === undefined && Object.keys(b.files).length ? changedPaths(gitChange(Object.keys(b.files), ref, maps).repos, maps) : undefined;
+    const fromBase = changedOnly && head === undefined && Object.keys(b.files).length ? gitChange(Object.keys(b.files), ref, maps).repos : [];
+    const morfs = fromBase.length ? changedPaths(fromBase, maps) : undefined;
     let h: CovJson;
     if (head !== undefined) h = load(head);
     else {
@@ -88,7 +89,7 @@ export const diff: CommandSpec = {
       }
     }
     if (changedOnly) {
-      const { repos, files } = gitChange(Object.keys(h.files), ref, maps);
+      const { repos, files } = gitChange(Object.keys(h.files), ref, maps, fromBase);
       const names = { base: base!, head: head ?? "current" };
       if (o.contexts && !Object.values(h.files).some((f) => f.contexts)) throw new CovshimError(`no contexts in '${head ?? "current"}': enable with --contexts, run the tests, then diff`);
       const r = mergeReports(repos.map((g) => changedReport(g.change, files.filter((f) => f.top === g.top), h, b, { ...names, ref: g.ref }, !!o.contexts)), names);

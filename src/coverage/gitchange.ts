@@ -50,9 +50,10 @@ export interface RepoChange {
 /**
  * The change of every repository that holds a measured file: REF (default:
  * the merge base with the branch's upstream, else HEAD) against the work
- * tree, untracked files counting as wholly added.
+ * tree, untracked files counting as wholly added. Repositories in `known`
+ * (an earlier call's) are not read again.
  */
-export function gitChange(files: string[], ref: string | undefined, maps: PathMap[]): { repos: RepoChange[]; files: { path: string; repoPath: string; top: string }[] } {
+export function gitChange(files: string[], ref: string | undefined, maps: PathMap[], known: RepoChange[] = []): { repos: RepoChange[]; files: { path: string; repoPath: string; top: string }[] } {
   const tops = new Map<string, string | null>();
   const placed: { path: string; repoPath: string; top: string }[] = [];
   for (const path of files) {
@@ -64,6 +65,11 @@ export function gitChange(files: string[], ref: string | undefined, maps: PathMa
   }
   const repos: RepoChange[] = [];
   for (const top of new Set(placed.map((p) => p.top))) {
+    const had = known.find((k) => k.top === top);
+    if (had) {
+      repos.push(had);
+      continue;
+    }
     let r = ref;
     if (r === undefined) {
       const upstream = tryGit(top, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"]);
