@@ -161,6 +161,13 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         # a loop of timed waits is one blocking wait.
         import sys
         sync = sys.modules.get("multiprocessing.synchronize")
+        if sync is None and "multiprocessing" in sys.modules:
+            # A forkserver's child: it unpickles the pool's locks only after
+            # this hook, importing synchronize then; import it now instead.
+            try:
+                import multiprocessing.synchronize as sync
+            except Exception:
+                return
         S = getattr(sync, "SemLock", None)
         if S is None or S.__dict__.get("_covshim"):
             return
