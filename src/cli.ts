@@ -1,6 +1,7 @@
 import { printError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { COMMANDS } from "./commands/index.js";
+import { closeConnections } from "./cluster/mux.js";
 
 /** The full CLI (commander); `bin.ts` sends here what its fast path does not take. */
 export async function cli(argv: string[]): Promise<void> {
@@ -8,6 +9,9 @@ export async function cli(argv: string[]): Promise<void> {
     await main(argv);
   } catch (e) {
     printError(e);
+  } finally {
+    // Success or not, no OpenSSH master of this command outlives it.
+    await closeConnections();
   }
 }
 

@@ -49,3 +49,11 @@ export const sharedHome = (id: string, env: NodeJS.ProcessEnv = process.env) =>
 export const remoteHome = (d: Dirs, id: string) => join(d.data, "remote", id);
 export const remoteRcfile = (d: Dirs, id: string) => join(remoteHome(d, id), "coveragerc");
 export const remoteDataDir = (d: Dirs, id: string) => join(remoteHome(d, id), "data");
+
+/**
+ * OpenSSH control sockets of one covshim process (src/cluster/mux.ts), under
+ * the state directory so that a covshim killed mid-command leaves them where
+ * the next one sweeps them, not in /tmp.
+ */
+export const sshControlRoot = (d: Dirs) => join(d.state, "ssh");
+export const sshControlDir = (d: Dirs, pid: number) => join(sshControlRoot(d), String(pid));

@@ -7,6 +7,7 @@ import probeSource from "../../templates/probe.py?raw";
 import { CovshimError, usageError } from "../errors.js";
 import type { Probe } from "../install/probe.js";
 import { posixQuote } from "../shells/shell.js";
+import { reuseOptions } from "./mux.js";
 
 /** A GPDB hostfile: one host per line, `#` comments, blank lines ignored. */
 export function readHostfile(file: string): string[] {
@@ -25,9 +26,9 @@ export function readHostfile(file: string): string[] {
 }
 
 /** The system's OpenSSH, never asking for a password. COVSHIM_SSH adds options (like GIT_SSH_COMMAND). */
-function ssh(): string[] {
-  const base = (process.env.COVSHIM_SSH ?? "ssh").split(/\s+/).filter(Boolean);
-  return [...base, "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"];
+function ssh(host: string): string[] {
+  const base = [...(process.env.COVSHIM_SSH ?? "ssh").split(/\s+/).filter(Boolean), "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"];
+  return [...base, ...reuseOptions(host, base)];
 }
 
 export class HostError extends CovshimError {
@@ -63,7 +64,7 @@ const failure = (host: string, code: number, stderr: string) => {
 
 async function onHost(host: string, remoteCmd: string, input: string): Promise<string> {
   const { execa } = await import("execa");
-  const [cmd, ...args] = ssh();
+  const [cmd, ...args] = ssh(host);
   const r = await withRetry(async () => {
     const x = await execa(cmd!, [...args, host, remoteCmd], { input, reject: false, timeout: 120_000 });
     return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout) };
@@ -131,7 +132,7 @@ class RefusedError extends Error {
 
 async function fetchOnce(host: string, python: string, pythonPath: string[], args: object, dest: string, onBytes: (n: number) => void): Promise<Fetched> {
   const b64 = Buffer.from(JSON.stringify(args)).toString("base64");
-  const [cmd, ...sshArgs] = ssh();
+  const [cmd, ...sshArgs] = ssh(host);
   // Not named .coverage.*: `report` never takes a half-received file for data.
   const tmp = join(dirname(dest), `.covshim-part-${basename(dest)}`);
   const child = spawn(cmd!, [...sshArgs, host, `unset COVERAGE_PROCESS_START; ${pyCmd(python, pythonPath, ["pack", b64])}`], { stdio: ["pipe", "pipe", "pipe"] });

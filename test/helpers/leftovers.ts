@@ -27,5 +27,8 @@ export function leftovers(): string[] {
   }
   const ps = spawnSync("pgrep", ["-a", "-f", "sshd -D -e -f .*covshim-test-"], { encoding: "utf8" });
   for (const l of (ps.stdout ?? "").split("\n").filter(Boolean)) out.push(`process ${l}`);
+  // OpenSSH masters covshim opened (src/cluster/mux.ts): each command ends its own.
+  const mux = spawnSync("pgrep", ["-a", "-f", "^ssh: .*covshim-test-.*\\[mux\\]"], { encoding: "utf8" });
+  for (const l of (mux.stdout ?? "").split("\n").filter(Boolean)) out.push(`process ${l}`);
   return out.sort();
 }

@@ -171,6 +171,33 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     for (const k of ["h1", "h2"] as const) expect(treeDiff(b2[k], hashTree(k === "h1" ? h1.gphome : h2.gphome)).filter((p) => !p.includes("__pycache__")), k).toEqual([]);
   });
 
+  it("one connection per host per command (probe and install, pack and ack), and no OpenSSH master outlives the command", async () => {
+    const { home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
+    await cluster.startAll();
+    const logins = () => hosts.map((h) => cluster.logins(h));
+    const controlRoot = join(home, "state", "ssh");
+    // What a covshim killed mid-command leaves: its directory, swept by the next one.
+    const { mkdirSync, existsSync } = await import("node:fs");
+    const { spawnSync } = await import("node:child_process");
+    mkdirSync(join(controlRoot, "4000000"), { recursive: true });
+    const masters = () => (spawnSync("pgrep", ["-a", "-f", `^ssh: ${controlRoot}.*\\[mux\\]`], { encoding: "utf8" }).stdout ?? "").trim();
+    const step = (args: string[], e: NodeJS.ProcessEnv = env) => {
+      const before = logins();
+      const r = covshim(home, args, e);
+      expect(r.code, r.stderr).toBe(0);
+      expect(masters(), `after ${args[0]}`).toBe("");
+      expect(existsSync(controlRoot) ? readdirSync(controlRoot) : [], `after ${args[0]}`).toEqual([]);
+      return logins().map((n, i) => n - before[i]!);
+    };
+    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()]), "enable: probe and install share one").toEqual([1, 1]);
+    for (const h of hosts) expect(cluster.ssh(h, `env -i PATH=/usr/bin:/bin bash -c '. ${gphome}/greenplum_path.sh; gpsegwork 3 ${h.name}'`).stdout).toBe("3\n");
+    expect(step(["collect"]), "collect: pack and ack share one").toEqual([1, 1]);
+    expect(step(["off"])).toEqual([1, 1]);
+    // The user's own options win: ControlPath=none turns reuse off, each session its own connection.
+    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], { ...env, COVSHIM_SSH: `ssh -F ${cluster.sshConfig} -o ControlPath=none` })).toEqual([2, 2]);
+    expect(step(["off"])).toEqual([1, 1]);
+  });
+
   it("a host whose sshd is busy (MaxStartups full with other clients' connections) is waited for, not reported unreachable", async () => {
     const { t, home, gphome, cluster, env, hosts } = setup(["h1"], { sshd: ["MaxStartups 1"] });
     await cluster.startAll();
