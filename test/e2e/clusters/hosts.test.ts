@@ -171,6 +171,46 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     for (const k of ["h1", "h2"] as const) expect(treeDiff(b2[k], hashTree(k === "h1" ? h1.gphome : h2.gphome)).filter((p) => !p.includes("__pycache__")), k).toEqual([]);
   });
 
+  it("hosts that differ (Debian's Python with coverage 6.5, Python 3.12 with 7.x): a coveragerc made for each, no warning in any program's output, every host in one report", async () => {
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2", "h3"]);
+    const { debianCoveragePython } = await import("../../helpers/tools.js");
+    const { PY312 } = await import("../../helpers/tools.js");
+    const { makeVenv } = await import("../../helpers/base.mjs");
+    const h3 = hosts[2]!;
+    // h1 is the coordinator's kind; h2's python3 is the system's, h3's a 3.12 venv.
+    const py = (h: typeof h3) => join(h.gphome, "bin", "python3");
+    writeFileSync(py(hosts[1]), `#!/bin/sh\nexec ${debianCoveragePython()} "$@"\n`);
+    const venv312 = makeVenv(join(t, "py312"), { version: PY312 });
+    writeFileSync(py(h3), `#!/bin/sh\nexec ${join(venv312, "bin", "python3")} "$@"\n`);
+    const hostsPy = join(gphome, "lib", "python", "gppylib", "hosts.py");
+    const marks = "def mark(name):\n" + hosts.map((h) => `    if name == "${h.name}":\n        return 1  # ran on ${h.name}\n`).join("") + "    return 0\n";
+    for (const dir of [gphome, ...hosts.map((h) => h.gphome)]) writeFileSync(join(dir, "lib", "python", "gppylib", "hosts.py"), marks);
+    await cluster.startAll();
+    const before = hosts.map((h) => hashTree(h.gphome));
+
+    const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
+    expect(en.code, en.stderr).toBe(0);
+    const rcOf = (h: typeof h3) => cluster.ssh(h, `cat ${join(home, "data", "remote", readdirSync(h.remote)[0]!, "coveragerc")}`).stdout;
+    const rcs = hosts.map(rcOf);
+    // Each made for its host: the 3.12 host gets sys.monitoring, coverage 6.5 no setting it does not know.
+    expect(rcs[0]).toMatch(/^core = ctrace$/m);
+    expect(rcs[1]).not.toMatch(/^core\b/m);
+    expect(rcs[2]).toMatch(/^core = sysmon$/m);
+    for (const h of hosts) {
+      const r = cluster.ssh(h, `env -i PATH=/usr/bin:/bin bash -c '. ${gphome}/greenplum_path.sh; python3 -c "from gppylib.hosts import mark; print(mark(\\"${h.name}\\"))"'`);
+      expect({ host: h.name, out: r.stdout, err: r.stderr, code: r.status }).toEqual({ host: h.name, out: "1\n", err: "", code: 0 });
+    }
+    const col = covshim(home, ["collect"], env);
+    expect(col.code, col.stderr).toBe(0);
+    expect(col.stderr).not.toMatch(/warning|unreadable/i);
+    const rep = covshim(home, ["report", "--json", join(t, "r.json")], env);
+    expect(rep.code, rep.stderr).toBe(0);
+    const executed = JSON.parse(readFileSync(join(t, "r.json"), "utf8")).files[hostsPy].executed_lines as number[];
+    expect(hosts.filter((h) => !executed.includes(lineOf(hostsPy, `# ran on ${h.name}`))).map((h) => h.name), "hosts missing from the report").toEqual([]);
+    expect(covshim(home, ["off"], env).code).toBe(0);
+    hosts.forEach((h, i) => expect(treeDiff(before[i]!, hashTree(h.gphome)).filter((p) => !p.includes("__pycache__")), h.name).toEqual([]));
+  });
+
   it("one connection per host per command (probe and install, pack and ack), and no OpenSSH master outlives the command", async () => {
     const { home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
     await cluster.startAll();
