@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { gpdb7 } from "../../helpers/gpdb.js";
-import { Cluster } from "../../helpers/sshd.js";
+import { Cluster, type Host } from "../../helpers/sshd.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
 
 const lineOf = (file: string, mark: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(mark)) + 1;
@@ -172,14 +172,15 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
   });
 
   it("hosts that differ (Debian's Python with coverage 6.5, Python 3.12 with 7.x): a coveragerc made for each, no warning in any program's output, every host in one report", async () => {
-    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2", "h3"]);
+    const { t, home, gphome, cluster, env } = setup(["h1", "h2", "h3"]);
+    const hosts = cluster.hosts;
     const { debianCoveragePython } = await import("../../helpers/tools.js");
     const { PY312 } = await import("../../helpers/tools.js");
     const { makeVenv } = await import("../../helpers/base.mjs");
     const h3 = hosts[2]!;
     // h1 is the coordinator's kind; h2's python3 is the system's, h3's a 3.12 venv.
-    const py = (h: typeof h3) => join(h.gphome, "bin", "python3");
-    writeFileSync(py(hosts[1]), `#!/bin/sh\nexec ${debianCoveragePython()} "$@"\n`);
+    const py = (h: Host) => join(h.gphome, "bin", "python3");
+    writeFileSync(py(hosts[1]!), `#!/bin/sh\nexec ${debianCoveragePython()} "$@"\n`);
     const venv312 = makeVenv(join(t, "py312"), { version: PY312 });
     writeFileSync(py(h3), `#!/bin/sh\nexec ${join(venv312, "bin", "python3")} "$@"\n`);
     const hostsPy = join(gphome, "lib", "python", "gppylib", "hosts.py");
@@ -190,7 +191,7 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
 
     const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
     expect(en.code, en.stderr).toBe(0);
-    const rcOf = (h: typeof h3) => cluster.ssh(h, `cat ${join(home, "data", "remote", readdirSync(h.remote)[0]!, "coveragerc")}`).stdout;
+    const rcOf = (h: Host) => cluster.ssh(h, `cat ${join(home, "data", "remote", readdirSync(h.remote)[0]!, "coveragerc")}`).stdout;
     const rcs = hosts.map(rcOf);
     // Each made for its host: the 3.12 host gets sys.monitoring, coverage 6.5 no setting it does not know.
     expect(rcs[0]).toMatch(/^core = ctrace$/m);
