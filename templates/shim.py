@@ -224,9 +224,31 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         except Exception:
             pass
 
+    def named_start():
+        # A process that a pytest test started (a utility run through
+        # subprocess) takes that test's id as its context, as the test's own
+        # lines take its name from dynamic_context; a context set by the user
+        # (behave's hook) wins. Only for coverage's expansion of
+        # ${COVSHIM_CONTEXT} while it reads the rcfile: the program's
+        # environment is as it was once coverage has started.
+        env = os.environ
+        test = env.get("PYTEST_CURRENT_TEST")
+        if not test or env.get("COVSHIM_CONTEXT"):
+            coverage.process_startup()
+            return
+        had = "COVSHIM_CONTEXT" in env
+        env["COVSHIM_CONTEXT"] = test.rsplit(" (", 1)[0]
+        try:
+            coverage.process_startup()
+        finally:
+            if had:
+                env["COVSHIM_CONTEXT"] = ""
+            else:
+                del env["COVSHIM_CONTEXT"]
+
     try:
         prepare()
-        coverage.process_startup()
+        named_start()
         if state.get("cov") is None:
             # Started before this shim ran (coverage's own a1_coverage.pth runs
             # with the site-packages, before sitecustomize): adopt that instance.

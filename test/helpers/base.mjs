@@ -36,6 +36,40 @@ export function coverageSite311() {
 }
 
 /**
+ * A cached venv of Python 3.11 with pytest and pytest-xdist from pip (the
+ * offline index) and real coverage, built once: an install whose tests run
+ * as users run them, `pytest -n 2` included.
+ */
+export function pytestVenv() {
+  const venv = join(CACHE, "pytest-venv-311");
+  if (!existsSync(join(venv, "bin", "pytest"))) {
+    mkdirSync(CACHE, { recursive: true });
+    execFileSync(pyenvPython(PY311), ["-m", "venv", "--clear", venv], { stdio: "inherit" });
+    try {
+      execFileSync(join(venv, "bin", "pip"), ["install", "-qq", "coverage", "pytest", "pytest-xdist"], { stdio: "inherit", env: { ...process.env, ...offlineFirst(join(venv, "bin", "pip")), PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
+    } catch {
+      throw new Error(`pip install pytest pytest-xdist failed for Python 3.11: run '${SETUP}'`);
+    }
+  }
+  return venv;
+}
+
+/**
+ * A fresh venv (makeVenv: real coverage) with the cached pytest and
+ * pytest-xdist copied in: tests enable and turn off their own copy, never the cache.
+ * @param {string} dir
+ */
+export function makePytestVenv(dir) {
+  const from = join(pytestVenv(), "lib", "python3.11", "site-packages");
+  makeVenv(dir);
+  const to = join(dir, "lib", "python3.11", "site-packages");
+  const skip = /^(pip|setuptools|_distutils_hack|pkg_resources|distutils-precedence\.pth|coverage|a1_coverage\.pth|__pycache__)/;
+  for (const n of readdirSync(from)) if (!skip.test(n)) cpSync(join(from, n), join(to, n), { recursive: true });
+  compileAll(join(dir, "bin", "python"), to);
+  return dir;
+}
+
+/**
  * pip settings that ask the index configured for this user first (here an
  * offline one, `pip config list`), with no retries: no network round trips
  * and warnings before falling back. Nothing configured: pip's defaults.

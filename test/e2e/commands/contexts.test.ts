@@ -110,3 +110,57 @@ it("behave features name the lines their processes ran: report --contexts, diff 
   expect(none.code).toBe(1);
   expect(none.stderr.trim()).toBe("covshim: lib records no contexts: enable it with --contexts, run the tests, then report");
 });
+
+it("pytest with xdist workers: each line names its test, and a utility a test starts through subprocess is named after that test", async () => {
+  const { makePytestVenv } = await import("../../helpers/base.mjs");
+  const t = tempDir();
+  const home = join(t, "home");
+  const venv = makePytestVenv(join(t, "venv"));
+  const python = join(venv, "bin", "python");
+  const repo = join(t, "repo");
+  mkdirSync(join(repo, "tests"), { recursive: true });
+  writeFileSync(join(repo, "tool.py"), tool("started", "stopped"));
+  // As gpMgmt's tests do: one calls the code, one runs the utility as a program.
+  writeFileSync(
+    join(repo, "tests", "test_tool.py"),
+    `import os
+import subprocess
+import sys
+
+import tool
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_start():
+    assert tool.start() == "started"
+
+
+def test_stop_as_a_program():
+    out = subprocess.check_output([sys.executable, os.path.join(HERE, "tool.py"), "stop"])
+    assert out == b"stopped\\n"
+
+
+def test_program_environment_untouched():
+    out = subprocess.check_output([sys.executable, "-c", "import os; print(sorted(k for k in os.environ if k.startswith('COVSHIM')))"])
+    assert out == b"[]\\n"
+`,
+  );
+  expect(covshim(home, ["enable", venv, "--source", repo, "--contexts"]).code).toBe(0);
+  const rc = statusJson(home).installs[0]!.rcfile;
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: repo, COVERAGE_PROCESS_START: rc };
+  delete env.PYTEST_ADDOPTS;
+  const r = run(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "tests"], env, repo);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/3 passed/);
+  expect(r.stderr).toBe("");
+  const rep = covshim(home, ["report", "--contexts"]);
+  expect(rep.code, rep.stderr).toBe(0);
+  const file = join(repo, "tool.py");
+  // In the xdist worker: coverage's dynamic context, the test function.
+  expect(rep.stdout).toMatch(new RegExp(`${file.replace(/[.]/g, "\\.")}:5 — \\S*test_start\n`));
+  // In the program the other test ran: pytest's id of that test.
+  expect(rep.stdout).toContain(`${file}:9 — tests/test_tool.py::test_stop_as_a_program\n`);
+  expect(rep.stdout).toContain(`${file}:13 — tests/test_tool.py::test_stop_as_a_program\n`);
+  expect(covshim(home, ["off"]).code).toBe(0);
+});
