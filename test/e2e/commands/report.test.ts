@@ -152,9 +152,13 @@ describe("data files left by processes killed while saving", () => {
       writeFileSync(join(rec.dataDir, ".coverage.host.111.cut"), whole.subarray(0, Math.floor(whole.length / 3)));
       const noSchema = join(rec.dataDir, ".coverage.host.222.schemaless");
       expect(run(python, ["-c", `import sqlite3; c = sqlite3.connect(${JSON.stringify(noSchema)}); c.execute("create table coverage_schema (version integer)"); c.commit()`], {}).code).toBe(0);
+      // A host's combined file still arriving (`collect` running): not data yet, left alone.
+      const part = join(rec.dataDir, ".covshim-part-.coverage.host-127.0.0.2.collect-x1");
+      writeFileSync(part, whole.subarray(0, Math.floor(whole.length / 2)));
       const rep = covshim(home, ["report"]);
       expect(rep.code, rep.stderr).toBe(0);
       expect(rep.stderr).toContain(`combined ${good.length} data files`);
+      expect(readFileSync(part)).toEqual(whole.subarray(0, Math.floor(whole.length / 2)));
       expect(rep.stderr).toMatch(new RegExp(`set aside 2 unreadable data files in ${rec.dataDir}/unreadable \\(left by processes killed while saving: `));
       expect(readdirSync(join(rec.dataDir, "unreadable")).sort()).toEqual([".coverage.host.111.cut", ".coverage.host.222.schemaless"]);
       const again = covshim(home, ["report"]);
