@@ -178,7 +178,28 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
                 pass
             return True
 
+        # lock.acquire() as multiprocessing's docs show it: SemLock puts the
+        # C method on each instance, also on those this process inherited
+        # through fork. A property of the class (a data descriptor) comes
+        # before the instance's own attribute, so every lock, old or new,
+        # waits in slices when it waits without a timeout.
+        def get_acquire(self):
+            raw = self._semlock.acquire
+
+            def acquire(block=True, timeout=None):
+                if not block or timeout is not None:
+                    return raw(block, timeout)
+                while not raw(True, 0.2):
+                    pass
+                return True
+
+            return acquire
+
+        def set_acquire(self, value):
+            self.__dict__["acquire"] = value
+
         S.__enter__ = __enter__
+        S.acquire = property(get_acquire, set_acquire)
         S._covshim = True
 
     def in_children():
