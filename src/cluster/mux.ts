@@ -51,7 +51,16 @@ function sweep(root: string): void {
   for (const n of names) {
     const pid = Number(n);
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    rmSync(join(root, n), { recursive: true, force: true });
+    removeQuietly(join(root, n));
+  }
+}
+
+/** covshim's own scratch: a directory it cannot remove (read-only) is no reason to fail a command. */
+function removeQuietly(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // left for the next sweep
   }
 }
 
@@ -62,6 +71,21 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * ssh exits 255 when it cannot make the master's socket (a filesystem
+ * without sockets, a read-only mount): that says nothing of the host. Reuse
+ * goes off for the rest of the command, and the caller tries again without
+ * it. `reused`: the failed attempt had the reuse options (an attempt without
+ * them is never tried again for this).
+ */
+export function reuseBroke(stderr: string, reused: boolean): boolean {
+  if (!reused || !/unix_listener|ControlSocket|control socket|ControlPath/i.test(stderr)) return false;
+  if (controlDir) removeQuietly(controlDir);
+  controlDir = null;
+  used.clear();
+  return true;
 }
 
 /** The options that put `host`'s sessions on one connection; none when reuse is off. */
@@ -93,6 +117,6 @@ export async function closeConnections(): Promise<void> {
     }),
   );
   used.clear();
-  rmSync(dir, { recursive: true, force: true });
+  removeQuietly(dir);
   controlDir = undefined;
 }

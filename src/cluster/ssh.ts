@@ -7,7 +7,7 @@ import probeSource from "../../templates/probe.py?raw";
 import { CovshimError, usageError } from "../errors.js";
 import type { Probe } from "../install/probe.js";
 import { posixQuote } from "../shells/shell.js";
-import { reuseOptions } from "./mux.js";
+import { reuseBroke, reuseOptions } from "./mux.js";
 
 /** A GPDB hostfile: one host per line, `#` comments, blank lines ignored. */
 export function readHostfile(file: string): string[] {
@@ -49,9 +49,13 @@ const REFUSED = /kex_exchange_identification|Connection reset by peer|Connection
 const RETRIES = [250, 500, 1000, 2000, 4000, 8000];
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function withRetry<T>(attempt: () => Promise<{ code: number; stderr: string; value?: T }>): Promise<{ code: number; stderr: string; value?: T }> {
+export async function withRetry<T>(attempt: () => Promise<{ code: number; stderr: string; value?: T; reused?: boolean }>): Promise<{ code: number; stderr: string; value?: T }> {
   for (let i = 0; ; i++) {
     const r = await attempt();
+    if (r.code === 255 && reuseBroke(r.stderr, !!r.reused)) {
+      i--;
+      continue;
+    }
     if (r.code !== 255 || !REFUSED.test(r.stderr) || i >= RETRIES.length) return r;
     await pause(RETRIES[i]! * (0.75 + Math.random() / 2));
   }
@@ -64,10 +68,10 @@ const failure = (host: string, code: number, stderr: string) => {
 
 async function onHost(host: string, remoteCmd: string, input: string): Promise<string> {
   const { execa } = await import("execa");
-  const [cmd, ...args] = ssh(host);
   const r = await withRetry(async () => {
+    const [cmd, ...args] = ssh(host);
     const x = await execa(cmd!, [...args, host, remoteCmd], { input, reject: false, timeout: 120_000 });
-    return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout) };
+    return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout), reused: args.includes("ControlMaster=auto") };
   });
   if (r.code !== 0) throw failure(host, r.code, r.stderr);
   return r.value!;
@@ -117,12 +121,18 @@ export async function fetchPacked(host: string, python: string, pythonPath: stri
     try {
       return await fetchOnce(host, python, pythonPath, args, dest, onBytes);
     } catch (e) {
+      if (e instanceof ReuseBrokeError) {
+        i--;
+        continue;
+      }
       const refused = e instanceof RefusedError;
       if (!refused || i >= RETRIES.length) throw refused ? (e as RefusedError).error : e;
       await pause(RETRIES[i]! * (0.75 + Math.random() / 2));
     }
   }
 }
+
+class ReuseBrokeError extends Error {}
 
 class RefusedError extends Error {
   constructor(readonly error: HostError) {
@@ -172,6 +182,7 @@ async function fetchOnce(host: string, python: string, pythonPath: string[], arg
   inflate.end();
   try {
     if (code !== 0) {
+      if (code === 255 && wireBytes === 0 && reuseBroke(stderr, sshArgs.includes("ControlMaster=auto"))) throw new ReuseBrokeError();
       const e = failure(host, code, stderr);
       throw code === 255 && wireBytes === 0 && REFUSED.test(stderr) ? new RefusedError(e) : e;
     }

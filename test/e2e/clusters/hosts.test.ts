@@ -239,6 +239,28 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(step(["off"])).toEqual([1, 1]);
   });
 
+  it("where OpenSSH cannot make its control socket (a read-only directory), hosts are reached without reuse, not reported unreachable", async () => {
+    const { home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
+    await cluster.startAll();
+    const { baseEnv, run } = await import("../../helpers/fixtures.js");
+    const { CLI } = await import("../../helpers/tools.js");
+    // covshim's own control directory (state/ssh/PID: exec keeps the shell's
+    // pid) made read-only in a mount namespace of its own: every bind fails.
+    const script = 'd="$1/state/ssh/$$" && mkdir -p "$d" && mount --bind -o ro "$d" "$d" && shift && exec "$@"';
+    const inRo = (args: string[]) => run("unshare", ["-m", "--propagation", "private", "sh", "-c", script, "sh", home, process.execPath, CLI, ...args], baseEnv(home, env), home);
+    const before = hosts.map((h) => cluster.logins(h));
+    const en = inRo(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()]);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stderr).not.toContain("unreachable");
+    expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["on", "on"]);
+    // The attempt that could not make its socket (ssh binds it after logging in), then
+    // without reuse the probe and the install each on a connection of its own.
+    expect(hosts.map((h, i) => cluster.logins(h) - before[i]!)).toEqual([3, 3]);
+    const off = inRo(["off"]);
+    expect(off.code, off.stderr).toBe(0);
+    expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["off", "off"]);
+  });
+
   it("a host whose sshd is busy (MaxStartups full with other clients' connections) is waited for, not reported unreachable", async () => {
     const { t, home, gphome, cluster, env, hosts } = setup(["h1"], { sshd: ["MaxStartups 1"] });
     await cluster.startAll();
