@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { gpdb7 } from "../../helpers/gpdb.js";
 import { Cluster, type Host } from "../../helpers/sshd.js";
+import { Term } from "../../helpers/tmux.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
 
 const lineOf = (file: string, mark: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(mark)) + 1;
@@ -258,6 +259,24 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(hosts.map((h, i) => cluster.logins(h) - before[i]!)).toEqual([3, 3]);
     const off = inRo(["off"]);
     expect(off.code, off.stderr).toBe(0);
+    expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["off", "off"]);
+  });
+
+  it("on a terminal, one line per step that counts the hosts (and collect's megabytes); none in a pipe", async () => {
+    const { t, home, gphome, cluster, env } = setup(["h1", "h2"]);
+    await cluster.startAll();
+    const { baseEnv } = await import("../../helpers/fixtures.js");
+    const { CLI } = await import("../../helpers/tools.js");
+    const term = new Term("bash", t, baseEnv(home, { ...env, TERM: "xterm" }), "");
+    const cli = `${process.execPath} ${CLI}`;
+    const en = await term.run(`${cli} enable ${gphome} --scope install --hosts ${cluster.hostfile()}`);
+    expect(en).toMatch(/^covshim: probe 2\/2 hosts$/m);
+    expect(en).toMatch(/^covshim: enable 2\/2 hosts$/m);
+    const col = await term.run(`${cli} collect`);
+    expect(col).toMatch(/^covshim: collect 2\/2 hosts, \d+\.\d MB$/m);
+    const off = await term.run(`${cli} off 2>&1 | cat`);
+    expect(off).not.toContain("hosts\r");
+    expect(off).not.toMatch(/off \d\/2 hosts/);
     expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["off", "off"]);
   });
 
