@@ -12,7 +12,8 @@ export const pageName = (repoPath: string) => `${repoPath.replace(/[^A-Za-z0-9._
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.3em}table{border-collapse:collapse}td{padding:0 .5em;white-space:pre}
 td.n{color:#888;text-align:right}td.m{text-align:center;width:1.5em;color:#666}
-td.src{font:13px/1.35 ui-monospace,monospace}
+td.src{font:13px/1.35 ui-monospace,monospace;border-left:3px solid transparent}
+table.code{min-width:100%}table.code td.src{width:100%}
 tr.changed td.src{border-left:3px solid #3465a4}
 tr.covered td.src{background:#dff0d8}tr.missing td.src{background:#f8d7da}
 tr.lost td.src{background:#fff3cd}
@@ -67,7 +68,7 @@ export function changedHtml(r: ChangedReport, hunks: (f: ChangedFile) => Hunk[],
         `${f.repoPath}: coverage of the change`,
         `<p><a href="index.html">all changed files</a></p>\n<h1>${esc(f.repoPath)}</h1>\n<p class="summary" id="summary"></p>\n` +
           `<p class="legend"><span>left mark: ran in ${esc(r.base ?? "(no base)")}</span><span>right mark: ran in ${esc(r.head)}</span><span>blue edge: changed since ${esc(r.ref)}</span><span style="background:#f8d7da">never run</span><span style="background:#fff3cd">unchanged, no longer run</span></p>\n` +
-          `<table>\n${trs.join("\n")}\n</table>\n${COUNT}`,
+          `<table class="code">\n${trs.join("\n")}\n</table>\n${COUNT}`,
       ),
     );
     const pct = f.changed.length ? Math.round((100 * f.covered.length) / f.changed.length) : 100;
