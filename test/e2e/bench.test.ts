@@ -15,5 +15,12 @@ describe("bench scripts (quick mode)", () => {
     for (const title of ["Per-prompt cost", "Python start-up", "Measured-run overhead", "CLI cold start", "Multi-process workload", "Clusters: enable, collect, off", "diff --changed against report"]) expect(md).toContain(`## ${title}`);
     expect(md).toMatch(/covshim zsh hook \(measurement on\) \| [\d.]+ \| 0 \|/);
     expect(md).not.toContain("n/a");
+    // One figure again: its section is replaced, every other one stays as it was.
+    const again = run(process.execPath, [join(ROOT, "bench", "run.mjs"), "--quick", "--only", "cli", "--out", out], { ...process.env }, ROOT);
+    expect(again.code, again.stderr).toBe(0);
+    const md2 = readFileSync(out, "utf8");
+    const without = (m: string) => m.replace(/## CLI cold start[\s\S]*?(?=\n## )/, "");
+    expect(without(md2)).toBe(without(md));
+    expect(md2.match(/## CLI cold start/g)).toHaveLength(1);
   });
 });
