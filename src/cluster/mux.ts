@@ -18,7 +18,8 @@ import { dirs, sshControlDir, sshControlRoot } from "../paths.js";
  */
 
 /** Seconds a master stays without a session: covers the gap between a command's probe and install phases. */
-export const PERSIST_SECONDS = 60;
+const PERSIST_SECONDS = 60;
+const MASTER = "ControlMaster=auto";
 /** sun_path holds 108 bytes, and OpenSSH binds the master to the path plus 17 bytes of its own first. */
 const MAX_PATH = 90;
 
@@ -77,11 +78,11 @@ function alive(pid: number): boolean {
  * ssh exits 255 when it cannot make the master's socket (a filesystem
  * without sockets, a read-only mount): that says nothing of the host. Reuse
  * goes off for the rest of the command, and the caller tries again without
- * it. `reused`: the failed attempt had the reuse options (an attempt without
- * them is never tried again for this).
+ * it. `args`: the failed attempt's; one made without the reuse options is
+ * never tried again for this.
  */
-export function reuseBroke(stderr: string, reused: boolean): boolean {
-  if (!reused || !/unix_listener|ControlSocket|control socket|ControlPath/i.test(stderr)) return false;
+export function reuseBroke(stderr: string, args: string[]): boolean {
+  if (!args.includes(MASTER) || !/unix_listener|ControlSocket|control socket|ControlPath/i.test(stderr)) return false;
   if (controlDir) removeQuietly(controlDir);
   controlDir = null;
   used.clear();
@@ -94,7 +95,7 @@ export function reuseOptions(host: string, base: string[]): string[] {
   if (!dir) return [];
   const path = join(dir, createHash("sha256").update(host).digest("hex").slice(0, 10));
   if (!used.has(host)) used.set(host, { path, base });
-  return ["-o", "ControlMaster=auto", "-o", `ControlPath=${path}`, "-o", `ControlPersist=${PERSIST_SECONDS}`];
+  return ["-o", MASTER, "-o", `ControlPath=${path}`, "-o", `ControlPersist=${PERSIST_SECONDS}`];
 }
 
 /** Ends every master this process started (`ssh -O exit`), then removes its control directory. */

@@ -49,10 +49,10 @@ const REFUSED = /kex_exchange_identification|Connection reset by peer|Connection
 const RETRIES = [250, 500, 1000, 2000, 4000, 8000];
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function withRetry<T>(attempt: () => Promise<{ code: number; stderr: string; value?: T; reused?: boolean }>): Promise<{ code: number; stderr: string; value?: T }> {
+export async function withRetry<T>(attempt: () => Promise<{ code: number; stderr: string; value?: T; args?: string[] }>): Promise<{ code: number; stderr: string; value?: T }> {
   for (let i = 0; ; i++) {
     const r = await attempt();
-    if (r.code === 255 && reuseBroke(r.stderr, !!r.reused)) {
+    if (r.code === 255 && reuseBroke(r.stderr, r.args ?? [])) {
       i--;
       continue;
     }
@@ -71,7 +71,7 @@ async function onHost(host: string, remoteCmd: string, input: string): Promise<s
   const r = await withRetry(async () => {
     const [cmd, ...args] = ssh(host);
     const x = await execa(cmd!, [...args, host, remoteCmd], { input, reject: false, timeout: 120_000 });
-    return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout), reused: args.includes("ControlMaster=auto") };
+    return { code: x.exitCode ?? 1, stderr: String(x.stderr), value: String(x.stdout), args };
   });
   if (r.code !== 0) throw failure(host, r.code, r.stderr);
   return r.value!;
@@ -182,7 +182,7 @@ async function fetchOnce(host: string, python: string, pythonPath: string[], arg
   inflate.end();
   try {
     if (code !== 0) {
-      if (code === 255 && wireBytes === 0 && reuseBroke(stderr, sshArgs.includes("ControlMaster=auto"))) throw new ReuseBrokeError();
+      if (code === 255 && wireBytes === 0 && reuseBroke(stderr, sshArgs)) throw new ReuseBrokeError();
       const e = failure(host, code, stderr);
       throw code === 255 && wireBytes === 0 && REFUSED.test(stderr) ? new RefusedError(e) : e;
     }

@@ -19,40 +19,36 @@ export function pyenvPython(version) {
   return p;
 }
 
-/** site-packages of a cached venv of Python 3.11 with real coverage from pip (the offline wheel), built once. */
-export function coverageSite311() {
-  const venv = join(CACHE, "cov-venv-311");
-  const site = join(venv, "lib", "python3.11", "site-packages");
-  if (!existsSync(join(site, "coverage"))) {
-    mkdirSync(CACHE, { recursive: true });
-    execFileSync(pyenvPython(PY311), ["-m", "venv", "--clear", venv], { stdio: "inherit" });
-    try {
-      execFileSync(join(venv, "bin", "pip"), ["install", "-qq", "coverage"], { stdio: "inherit", env: { ...process.env, ...offlineFirst(join(venv, "bin", "pip")), PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
-    } catch {
-      throw new Error(`pip install coverage failed for Python 3.11: run '${SETUP}'`);
-    }
-  }
-  return site;
-}
-
 /**
- * A cached venv of Python 3.11 with pytest and pytest-xdist from pip (the
- * offline index) and real coverage, built once: an install whose tests run
- * as users run them, `pytest -n 2` included.
+ * A venv of Python 3.11 under CACHE with `packages` from pip (the offline
+ * index configured for this user), built once: `ready` names the file that
+ * says it is complete.
+ * @param {string} name @param {string[]} packages @param {string} ready
  */
-export function pytestVenv() {
-  const venv = join(CACHE, "pytest-venv-311");
-  if (!existsSync(join(venv, "bin", "pytest"))) {
+function cachedPipVenv(name, packages, ready) {
+  const venv = join(CACHE, name);
+  if (!existsSync(join(venv, ready))) {
     mkdirSync(CACHE, { recursive: true });
     execFileSync(pyenvPython(PY311), ["-m", "venv", "--clear", venv], { stdio: "inherit" });
     try {
-      execFileSync(join(venv, "bin", "pip"), ["install", "-qq", "coverage", "pytest", "pytest-xdist"], { stdio: "inherit", env: { ...process.env, ...offlineFirst(join(venv, "bin", "pip")), PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
+      execFileSync(join(venv, "bin", "pip"), ["install", "-qq", ...packages], { stdio: "inherit", env: { ...process.env, ...offlineFirst(join(venv, "bin", "pip")), PIP_DISABLE_PIP_VERSION_CHECK: "1" } });
     } catch {
-      throw new Error(`pip install pytest pytest-xdist failed for Python 3.11: run '${SETUP}'`);
+      throw new Error(`pip install ${packages.join(" ")} failed for Python 3.11: run '${SETUP}'`);
     }
   }
   return venv;
 }
+
+/** site-packages of a cached venv of Python 3.11 with real coverage from pip (the offline wheel), built once. */
+export function coverageSite311() {
+  return join(cachedPipVenv("cov-venv-311", ["coverage"], join("lib", "python3.11", "site-packages", "coverage")), "lib", "python3.11", "site-packages");
+}
+
+/**
+ * A cached venv of Python 3.11 with pytest and pytest-xdist and real
+ * coverage: an install whose tests run as users run them, `pytest -n 2` included.
+ */
+export const pytestVenv = () => cachedPipVenv("pytest-venv-311", ["coverage", "pytest", "pytest-xdist"], join("bin", "pytest"));
 
 /**
  * A fresh venv (makeVenv: real coverage) with the cached pytest and

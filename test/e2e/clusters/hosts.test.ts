@@ -1,7 +1,10 @@
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { makeVenv } from "../../helpers/base.mjs";
+import { baseEnv, covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { CLI, PY311, PY312, debianCoveragePython, pyenvPython } from "../../helpers/tools.js";
 import { gpdb7 } from "../../helpers/gpdb.js";
 import { Cluster, type Host } from "../../helpers/sshd.js";
 import { Term } from "../../helpers/tmux.js";
@@ -88,11 +91,8 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
     const [h1, h2] = hosts;
     // h1's python3 has no coverage: point its bin/python3 at pyenv's bare 3.11.
-    const { rmSync, symlinkSync, writeFileSync } = await import("node:fs");
-    const { pyenvPython, PY311 } = await import("../../helpers/tools.js");
     rmSync(join(h1.gphome, "bin", "python3"));
     symlinkSync(pyenvPython(PY311), join(h1.gphome, "bin", "python3"));
-    void writeFileSync;
     await cluster.start(h1); // h2 stays down
     const before = { local: hashTree(gphome), h1: hashTree(h1.gphome) };
     const r = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
@@ -164,7 +164,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     // Unedited: h2's own file byte for byte (and its mode), h1 without a trace.
     writeFileSync(site(h2), own);
     chmodSync(site(h2), 0o640);
-    const { rmSync } = await import("node:fs");
     rmSync(site(h1));
     const b2 = { h1: hashTree(h1.gphome), h2: hashTree(h2.gphome) };
     expect(covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env).code).toBe(0);
@@ -175,9 +174,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
   it("hosts that differ (Debian's Python with coverage 6.5, Python 3.12 with 7.x): a coveragerc made for each, no warning in any program's output, every host in one report", async () => {
     const { t, home, gphome, cluster, env } = setup(["h1", "h2", "h3"]);
     const hosts = cluster.hosts;
-    const { debianCoveragePython } = await import("../../helpers/tools.js");
-    const { PY312 } = await import("../../helpers/tools.js");
-    const { makeVenv } = await import("../../helpers/base.mjs");
     const h3 = hosts[2]!;
     // h1 is the coordinator's kind; h2's python3 is the system's, h3's a 3.12 venv.
     const py = (h: Host) => join(h.gphome, "bin", "python3");
@@ -219,8 +215,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     const logins = () => hosts.map((h) => cluster.logins(h));
     const controlRoot = join(home, "state", "ssh");
     // What a covshim killed mid-command leaves: its directory, swept by the next one.
-    const { mkdirSync, existsSync } = await import("node:fs");
-    const { spawnSync } = await import("node:child_process");
     mkdirSync(join(controlRoot, "4000000"), { recursive: true });
     const masters = () => (spawnSync("pgrep", ["-a", "-f", `^ssh: ${controlRoot}.*\\[mux\\]`], { encoding: "utf8" }).stdout ?? "").trim();
     const step = (args: string[], e: NodeJS.ProcessEnv = env) => {
@@ -243,8 +237,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
   it("where OpenSSH cannot make its control socket (a read-only directory), hosts are reached without reuse, not reported unreachable", async () => {
     const { home, gphome, cluster, env, hosts } = setup(["h1", "h2"]);
     await cluster.startAll();
-    const { baseEnv, run } = await import("../../helpers/fixtures.js");
-    const { CLI } = await import("../../helpers/tools.js");
     // covshim's own control directory (state/ssh/PID: exec keeps the shell's
     // pid) made read-only in a mount namespace of its own: every bind fails.
     const script = 'd="$1/state/ssh/$$" && mkdir -p "$d" && mount --bind -o ro "$d" "$d" && shift && exec "$@"';
@@ -265,8 +257,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
   it("on a terminal, one line per step that counts the hosts (and collect's megabytes); none in a pipe", async () => {
     const { t, home, gphome, cluster, env } = setup(["h1", "h2"]);
     await cluster.startAll();
-    const { baseEnv } = await import("../../helpers/fixtures.js");
-    const { CLI } = await import("../../helpers/tools.js");
     const term = new Term("bash", t, baseEnv(home, { ...env, TERM: "xterm" }), "");
     const cli = `${process.execPath} ${CLI}`;
     const en = await term.run(`${cli} enable ${gphome} --scope install --hosts ${cluster.hostfile()}`);
@@ -285,7 +275,6 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     await cluster.startAll();
     const [h1] = hosts;
     // Another client holds the one unauthenticated slot for 1.5 s: sshd drops every other connection meanwhile.
-    const { spawn } = await import("node:child_process");
     const holder = spawn(process.execPath, ["-e", `const s = require("net").connect(${cluster.port}, "${h1.addr}"); s.on("connect", () => console.log("held")); setTimeout(() => process.exit(0), 1500)`], { stdio: ["ignore", "pipe", "ignore"] });
     await new Promise((r) => holder.stdout!.once("data", r));
     expect(cluster.ssh(h1, "true").status, "sshd drops a connection while the slot is held").toBe(255);

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { makePytestVenv } from "../../helpers/base.mjs";
 import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { debianCoveragePython, need } from "../../helpers/tools.js";
 
@@ -111,8 +112,7 @@ it("behave features name the lines their processes ran: report --contexts, diff 
   expect(none.stderr.trim()).toBe("covshim: lib records no contexts: enable it with --contexts, run the tests, then report");
 });
 
-it("pytest with xdist workers: each line names its test, and a utility a test starts through subprocess is named after that test", async () => {
-  const { makePytestVenv } = await import("../../helpers/base.mjs");
+it("pytest with xdist workers: each line names its test, and a utility a test starts through subprocess is named after that test", () => {
   const t = tempDir();
   const home = join(t, "home");
   const venv = makePytestVenv(join(t, "venv"));
