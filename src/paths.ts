@@ -31,6 +31,12 @@ export const userConfigFiles = (d: Dirs) => ["config.json", "config.yaml", "conf
 /** Everything covshim keeps for one install. */
 export const installHome = (d: Dirs, id: string) => join(d.data, "installs", id);
 export const generatedRcfile = (d: Dirs, id: string) => join(installHome(d, id), "coveragerc");
+/**
+ * The shim's module (templates/shim/), beside an install's coveragerc in
+ * covshim's own directory for it (installHome, the shared place of --group,
+ * remoteHome on a host): the install itself holds only its loader.
+ */
+export const shimModule = (home: string) => join(home, "shim.py");
 /** The config key `dataDir` moves every install's data under one directory. */
 export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configured ? join(resolve(configured), id) : join(installHome(d, id), "data"));
 export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));

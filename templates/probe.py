@@ -24,6 +24,28 @@ try:
 except Exception:
     out["siteDirs"] = [out["purelib"]]
 out["hasSysMonitoring"] = hasattr(sys, "monitoring")
+# For covshim's recorder (3.12+), which decides what to record as coverage.py
+# does without importing it: the places coverage.py takes for the standard
+# library and for third-party code (coverage/inorout.py), as real paths, and
+# the site directories in the order site.py reads their .pth files.
+real = lambda p: os.path.abspath(os.path.realpath(p))
+try:
+    import sysconfig
+
+    def scheme_paths(keys):
+        found = set()
+        for scheme in sysconfig.get_scheme_names():
+            paths = sysconfig.get_paths(scheme)
+            for k in keys:
+                if k in paths:
+                    found.add(real(paths[k]))
+        return sorted(found)
+
+    out["pylibPaths"] = scheme_paths(["stdlib", "platstdlib"])
+    out["thirdPaths"] = scheme_paths(["platlib", "purelib", "scripts"])
+except Exception:
+    out["pylibPaths"] = []
+    out["thirdPaths"] = []
 
 cov = {"importable": False}
 try:
@@ -31,6 +53,7 @@ try:
     cov["importable"] = True
     cov["version"] = coverage.__version__
     cov["file"] = os.path.dirname(os.path.abspath(coverage.__file__))
+    cov["realDir"] = real(cov["file"])
     try:
         import coverage.tracer  # noqa: F401
         cov["ctrace"] = True
@@ -47,6 +70,16 @@ try:
 except Exception as e:
     cov["error"] = "%s: %s" % (type(e).__name__, e)
 out["coverage"] = cov
+
+try:
+    import site
+    order = []
+    if getattr(site, "ENABLE_USER_SITE", False) and hasattr(site, "getusersitepackages"):
+        order.append(site.getusersitepackages())
+    order += list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+    out["siteOrder"] = [d for d in order if os.path.isdir(d)]
+except Exception:
+    out["siteOrder"] = out["siteDirs"]
 
 # Python imports only the first sitecustomize on sys.path; report every one in order.
 found = []

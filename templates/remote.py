@@ -120,6 +120,15 @@ def install(a):
         if not os.path.isdir(d):
             os.makedirs(d, 0o700)
     write_atomic(a["rcfile"], a["rcText"].encode("utf-8"), 0o600)
+    # The shim's module beside it, compiled by this host's interpreter (as
+    # templates/shim/precompile.py does locally); the install gets its loader.
+    write_atomic(a["module"], a["moduleText"].encode("utf-8"), 0o600)
+    tag = getattr(getattr(sys, "implementation", None), "cache_tag", None)
+    if tag:
+        import marshal
+        st = os.stat(a["module"])
+        code = compile(a["moduleText"], "<covshim>", "exec")
+        write_atomic(a["module"][:-3] + "." + tag + ".code", marshal.dumps((st.st_size, st.st_mtime_ns, code)), 0o600)
     shim = a["shim"]
     meta_file = os.path.join(home, "backup", "meta.json")
     if os.path.islink(shim):
@@ -185,19 +194,6 @@ def remove(a):
     out({"ok": True, "changed": changed})
 
 
-def writer_alive(name):
-    # .coverage.HOST.PID.RANDOM (coverage 5, 6) or .coverage.HOST.pidPID.XRANDOMx[.HHASHh] (7)
-    m = re.search(r"\.(?:pid)?(\d+)\.X?\w+x(?:\.H\w+h)?$|\.(\d+)\.\w+$", name)
-    if not m:
-        return False
-    try:
-        os.kill(int(m.group(1) or m.group(2)), 0)
-        return True
-    except OSError as e:
-        import errno
-        return e.errno == errno.EPERM
-
-
 def pack(a):
     """Combines this host's data with its own coverage and streams the result.
 
@@ -212,9 +208,10 @@ def pack(a):
         os.makedirs(stage, 0o700)
         if os.path.isdir(data):
             for n in sorted(os.listdir(data)):
-                if n.startswith(".coverage.") and os.path.isfile(os.path.join(data, n)) and not writer_alive(n):
+                if n.startswith(".coverage.") and os.path.isfile(os.path.join(data, n)) and not writer_alive(os.path.join(data, n)):
                     os.rename(os.path.join(data, n), os.path.join(stage, n))
     names = sorted(n for n in os.listdir(stage) if n.startswith(".coverage."))
+    recs = [n for n in names if is_recorder(n)]
     combined = stage + ".combined"
     header = {"files": 0, "rawBytes": sum(os.path.getsize(os.path.join(stage, n)) for n in names), "unreadable": []}
     if names and not os.path.exists(combined + ".json"):
@@ -224,6 +221,15 @@ def pack(a):
         tmp = combined + ".tmp"
         if os.path.exists(tmp):
             os.unlink(tmp)
+        bad_recs = []
+        converted = []
+        if recs:
+            # covshim's recorder: its files become one coverage.py data file
+            # in the stage, combined with the others. They stay in the stage,
+            # as the raw files do, until the ack.
+            converted, bad_recs = convert_recorders([os.path.join(stage, n) for n in recs], os.path.join(stage, ".coverage.covshim-rec.collect"), keep=True)
+        names = sorted(n for n in os.listdir(stage) if n.startswith(".coverage.") and not is_recorder(n))
+        made = [n for n in names if n.startswith(".coverage.covshim-rec.")]
         cov = coverage.Coverage(data_file=tmp, config_file=False)
         cov._warn = lambda msg, slug=None, once=False: said.append(str(msg))
         with warnings.catch_warnings(record=True) as caught:
@@ -231,7 +237,7 @@ def pack(a):
             cov.combine(data_paths=[os.path.join(stage, n) for n in names], strict=False, keep=True)
             cov.save()
         said += [str(w.message) for w in caught]
-        bad = [n for n in names if any(n in w for w in said)]
+        bad = [n for n in names if any(n in w for w in said)] + [n for n, _ in bad_recs]
         if bad:
             # Kept, set aside where `covshim report` would put them, and named.
             aside = os.path.join(data, "unreadable")
@@ -239,7 +245,8 @@ def pack(a):
                 os.makedirs(aside, 0o700)
             for n in bad:
                 os.rename(os.path.join(stage, n), os.path.join(aside, n))
-        meta = {"files": len(names) - len(bad), "unreadable": bad}
+        # What the processes wrote: the recorder's files count, not the file made of them.
+        meta = {"files": len(names) - len(made) - len(bad) + len(bad_recs) + len(converted), "unreadable": bad}
         if meta["files"]:
             os.rename(tmp, combined)
         elif os.path.exists(tmp):

@@ -36,31 +36,22 @@ cov = coverage.Coverage(config_file=args["rcfile"], data_file=args["dataFile"])
 cov._warn = lambda msg, slug=None, once=False: result["warnings"].append(str(msg))
 warnings.simplefilter("always")
 
-def writer_pid(name):
-    # .coverage.HOST.PID.RANDOM (coverage 5, 6) or .coverage.HOST.pidPID.XRANDOM (7)
-    import re
-    m = re.search(r"\.(?:pid)?(\d+)\.X?\w+$", name)
-    return int(m.group(1)) if m else None
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except OSError as e:
-        import errno
-        return e.errno == errno.EPERM
-
-
-def wait_for_writers(names, seconds=5):
+def wait_for_writers(paths, seconds=5):
     import time
     end = time.time() + seconds
     # Files brought from cluster hosts name the hosts' processes, not ours.
-    pending = [n for n in names if not n.startswith(".coverage.host-") and writer_pid(n) not in (None, os.getpid()) and alive(writer_pid(n))]
+    pending = [p for p in paths if not os.path.basename(p).startswith(".coverage.host-") and writer_alive(p)]
     while pending and time.time() < end:
         time.sleep(0.05)
-        pending = [n for n in pending if alive(writer_pid(n))]
-    return pending
+        pending = [p for p in pending if writer_alive(p)]
+    return [os.path.basename(p) for p in pending]
+
+
+def set_aside(data_dir, n):
+    aside = os.path.join(data_dir, "unreadable")
+    if not os.path.isdir(aside):
+        os.makedirs(aside, 0o700)
+    os.rename(os.path.join(data_dir, n), os.path.join(aside, n))
 
 
 with warnings.catch_warnings(record=True) as caught:
@@ -72,9 +63,22 @@ with warnings.catch_warnings(record=True) as caught:
         # tracker and forkserver end when the program is gone) may still be
         # writing its file: wait for it, then leave what is still open for
         # the next report.
-        busy = wait_for_writers(names)
-        before = [n for n in names if n not in busy]
+        busy = wait_for_writers([os.path.join(data_dir, n) for n in names])
         result["busy"] = len(busy)
+        recs = [n for n in names if n not in busy and is_recorder(n)]
+        converted = 0
+        if recs:
+            # covshim's recorder: its files become one coverage.py data file,
+            # combined with the others below.
+            dest = os.path.join(data_dir, ".coverage.covshim-rec.pid%d.X%sx" % (os.getpid(), os.urandom(4).hex()))
+            done_recs, bad_recs = convert_recorders([os.path.join(data_dir, n) for n in recs], dest)
+            converted = len(done_recs)
+            for n, why in bad_recs:
+                set_aside(data_dir, n)
+                result["unreadable"].append([n, why])
+            names = sorted(n for n in os.listdir(data_dir) if n.startswith(".coverage.") and not is_recorder(n) and os.path.isfile(os.path.join(data_dir, n)))
+        before = [n for n in names if n not in busy and not is_recorder(n)]
+        ours = [n for n in before if n.startswith(".coverage.covshim-rec.")]
         if before:
             cov.combine(data_paths=[os.path.join(data_dir, n) for n in before], strict=False)
             cov.save()
@@ -90,17 +94,17 @@ with warnings.catch_warnings(record=True) as caught:
             cov.save()
         recovered = [n for n in left if not os.path.exists(os.path.join(data_dir, n))]
         said = result["warnings"] + [str(w.message) for w in caught]
+        unread = 0
         for n in before:
             path = os.path.join(data_dir, n)
             if not os.path.exists(path):
                 continue
-            aside = os.path.join(data_dir, "unreadable")
-            if not os.path.isdir(aside):
-                os.makedirs(aside, 0o700)
-            os.rename(path, os.path.join(aside, n))
+            set_aside(data_dir, n)
+            unread += 1
             why = [w for w in said if n in w]
             result["unreadable"].append([n, (why[0].strip().splitlines() or ["not combined"])[0] if why else "not combined"])
-        result["combined"] = len(before) - len(result["unreadable"])
+        # What the processes wrote: the recorder's files count, not the file made of them.
+        result["combined"] = len(before) - len(ours) - unread + converted
     try:
         if args.get("text"):
             result["total"] = cov.report(file=sys.stdout)

@@ -5,9 +5,10 @@ import { CovshimError } from "../errors.js";
 import { HostError, agent, fetchPacked, probeHost } from "./ssh.js";
 import { eachHost } from "./fanout.js";
 import type { Target } from "../install/target.js";
-import { type Dirs, remoteDataDir, remoteHome, remoteRcfile } from "../paths.js";
+import { type Dirs, remoteDataDir, remoteHome, remoteRcfile, shimModule } from "../paths.js";
 import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../coverage/rcfile.js";
-import { BEGIN, END, renderBlock, renderShimCode } from "../shim/render.js";
+import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, renderShimModule } from "../shim/render.js";
+import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
 import { warn } from "../output.js";
@@ -16,6 +17,9 @@ export interface HostPlan {
   host: string;
   rcText: string;
   core: CoreChoice;
+  /** Per host: a segment host with another Python may get the other recorder. */
+  recorder: RecorderChoice;
+  recorderConfig?: RecorderConfig;
 }
 
 /** The markers go with every call: the agent applies src/shim/block.ts's rules with them. */
@@ -23,14 +27,17 @@ const MARKERS = { begin: BEGIN, end: END };
 const pathOf = (h: HostRecord) => h.pythonPath ?? [];
 
 /** Probes every host before anything is written anywhere; each problem is named with its fix. */
-export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[], rc: Omit<RcOptions, "dataDir">, core: Core): Promise<HostPlan[]> {
+export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[], rc: Omit<RcOptions, "dataDir">, core: Core, installScope = true): Promise<HostPlan[]> {
   const results = await eachHost("probe", hosts, async (host) => {
     const p = await probeHost(host, t.python, t.pythonPath);
     const b = blockers(t, p)[0];
     if (b) throw new HostError(host, `${b.problem}; fix: ssh ${host} ${b.fix}`);
     // Per host: a segment host whose Python or coverage differs gets a coveragerc made for it.
     const c = chooseCore(p, core, rc.branch);
-    return { host, core: c, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) };
+    const shimDir = t.shimDir!;
+    const recorder = chooseRecorder(p, { core, branch: rc.branch, userRcfile: false, block: true, installScope, shimDir });
+    const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source: rc.source, omit: rc.omit, contexts: !!rc.contexts, shimDir, block: true }) : undefined;
+    return { host, core: c, recorder, recorderConfig: recCfg, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) };
   });
   const problems = results.flatMap((r) => (r.error ? [r.error.message] : []));
   if (problems.length) {
@@ -46,9 +53,11 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const rcfile = remoteRcfile(d, rec.id);
   const dataDir = remoteDataDir(d, rec.id);
   const shim = join(t.shimDir!, "sitecustomize.py");
-  const block = Buffer.from(renderBlock(renderShimCode(rcfile, expiresEpoch, dataDir), expiresEpoch)).toString("base64");
+  const module = shimModule(dir);
+  const block = Buffer.from(renderBlock(renderLoader(module), expiresEpoch)).toString("base64");
   const results = await eachHost("enable", plans.map((p) => p.host), async (host, i) => {
-    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, dataDir, shim, block, ...MARKERS });
+    const moduleText = renderShimModule({ rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
+    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, module, moduleText, dataDir, shim, block, ...MARKERS });
     return { host, python: t.python, pythonPath: t.pythonPath, dir, shim, dataDir, state: "on" } satisfies HostRecord as HostRecord;
   });
   const failed = results.find((r) => r.error);

@@ -2,12 +2,16 @@ import { spawn } from "node:child_process";
 import { closeSync, createWriteStream, fsyncSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createInflate } from "node:zlib";
-import remoteSource from "../../templates/remote.py?raw";
+import remoteAgent from "../../templates/remote.py?raw";
+import dataFilesSource from "../../templates/datafiles.py?raw";
 import probeSource from "../../templates/probe.py?raw";
 import { CovshimError, usageError } from "../errors.js";
 import type { Probe } from "../install/probe.js";
 import { posixQuote } from "../shells/shell.js";
 import { reuseBroke, reuseOptions } from "./mux.js";
+
+/** The agent, with the data directory's rules (templates/datafiles.py) before it. */
+const remoteSource = `${dataFilesSource}\n${remoteAgent}`;
 
 /** A GPDB hostfile: one host per line, `#` comments, blank lines ignored. */
 export function readHostfile(file: string): string[] {

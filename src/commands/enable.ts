@@ -54,10 +54,12 @@ export const enable: CommandSpec = {
       const rec = r.rec;
       if (opts.json) {
         const { id: _id, shim, env: _env, ...shown } = rec;
-        out(JSON.stringify({ ...shown, shim: shim?.path ?? null, measuring: plan.measuring, turnedOff: r.turnedOff, movedAside: r.movedAside }, null, 2));
+        out(JSON.stringify({ ...shown, shim: shim?.path ?? null, measuring: plan.measuring, recorderWhy: plan.recorder.why, turnedOff: r.turnedOff, movedAside: r.movedAside }, null, 2));
       }
       if (rec.hosts?.length && plan.hosts) say(`on for every process on ${plan.hosts.length} hosts too: ${plan.hosts.map((h) => h.host).join(", ")}`);
-      say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}, core ${rec.core}); data in ${tilde(rec.dataDir)}`);
+      say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}); data in ${tilde(rec.dataDir)}`);
+      say(plan.recorder.recorder === "covshim" ? `recorder: covshim's own (${plan.recorder.why})` : `recorder: coverage.py, core ${rec.core} (${plan.recorder.why})`);
+      for (const h of plan.hosts ?? []) say(`  ${h.host}: ${h.recorder.recorder === "covshim" ? "covshim's recorder" : `coverage.py, core ${h.core.core}`} (${h.recorder.why})`);
       if (!plan.userRcfile) say(`reports cover ${plan.measuring}`);
       if (scope === "install") {
         say(`every process of this install is measured until ${clock(rec.expires)}, in ${span((Date.parse(rec.expires!) - Date.now()) / 1000)} (--for), or until 'covshim off'`);

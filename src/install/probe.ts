@@ -9,10 +9,17 @@ export interface Probe {
   purelib: string;
   siteDirs: string[];
   hasSysMonitoring: boolean;
+  /** Real paths of coverage.py's standard library and third-party places (its inorout.py), for the recorder. */
+  pylibPaths?: string[];
+  thirdPaths?: string[];
+  /** Site directories in the order site.py reads their .pth files. */
+  siteOrder?: string[];
   coverage: {
     importable: boolean;
     version?: string;
     file?: string;
+    /** Its directory's real path. */
+    realDir?: string;
     ctrace?: boolean;
     hasCoreSetting?: boolean;
     hasPatchSetting?: boolean;

@@ -1,5 +1,6 @@
-import { deflateSync } from "node:zlib";
-import shimTemplate from "../../templates/shim.py?raw";
+import guardTemplate from "../../templates/shim/guard.py?raw";
+import starterTemplate from "../../templates/shim/starter.py?raw";
+import recorderTemplate from "../../templates/shim/recorder.py?raw";
 
 /** The marked block in a sitecustomize.py; also what the hosts' agent looks for. */
 export const BEGIN = "# >>> covshim >>> managed by covshim; `covshim off` removes this block";
@@ -12,24 +13,98 @@ export const PTH_NAME = "a0_covshim.pth";
  */
 export const pyStr = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-export function renderShimCode(rcfile: string, expiresEpoch: number, dataDir: string): string {
-  return shimTemplate
-    .replace("__EXPIRES__", String(Math.floor(expiresEpoch)))
-    .replace("__RCFILE__", pyStr(rcfile))
-    .replace("__DATADIR__", pyStr(dataDir));
+/** What covshim's recorder needs to decide, as coverage.py would, which files to record (templates/shim/recorder.py). */
+export interface RecorderConfig {
+  /** The interpreter it applies to: another one sharing a PYTHONPATH directory gets coverage.py. */
+  prefix: string;
+  version: string;
+  source: string[];
+  omit: string[];
+  /** Real paths: coverage.py's standard library, third-party places and its own directory. */
+  pylib: string[];
+  third: string[];
+  cover: string[];
+  contexts: boolean;
+  /** coverage's own a1_coverage.pth files that site.py reads after the shim. */
+  a1: string[];
+}
+
+/** A Python literal of strings, lists of strings and booleans. */
+const pyLit = (v: unknown): string =>
+  typeof v === "string" ? pyStr(v) : typeof v === "boolean" ? (v ? "True" : "False") : Array.isArray(v) ? `[${v.map(pyLit).join(", ")}]` : `{${Object.entries(v as object).map(([k, x]) => `${pyStr(k)}: ${pyLit(x)}`).join(", ")}}`;
+
+export interface ShimSettings {
+  rcfile: string;
+  dataDir: string;
+  /** Install scope: when measuring stops by itself (seconds since the epoch); 0 in shell scope. */
+  expiresEpoch: number;
+  /** covshim's recorder, when the install uses it. */
+  recorder?: RecorderConfig;
 }
 
 /**
+ * The shim's module, written outside the install (src/paths.ts shimModule):
+ * the guard that runs first and picks a recorder, coverage.py's starter, and
+ * covshim's recorder when the install uses it, after the settings.
+ */
+export function renderShimModule(o: ShimSettings): string {
+  const settings = [
+    "# Written by covshim for one install at enable (src/shim/render.ts); `covshim off --purge` deletes it.",
+    `EXPIRES = ${Math.floor(o.expiresEpoch)}`,
+    `RCFILE = ${pyStr(o.rcfile)}`,
+    `DATADIR = ${pyStr(o.dataDir)}`,
+    `RECORDER = ${o.recorder ? pyLit(o.recorder) : "None"}`,
+  ].join("\n");
+  return [settings, guardTemplate, starterTemplate, ...(o.recorder ? [recorderTemplate] : [])].join("\n\n");
+}
+
+/**
+ * What the install holds: a few lines that run the shim's module, compiled
+ * ahead by the install's own interpreter (shimCode, precompile.py) or, for
+ * another interpreter, from its text. A module that is not there or cannot
+ * be read (another user's process) means no measurement, without a word.
+ */
+export const renderLoader = (modulePath: string) =>
+  `def _covshim_load(path):
+    try:
+        import os, sys
+        code = None
+        tag = getattr(getattr(sys, "implementation", None), "cache_tag", None)
+        if tag:
+            import marshal
+            try:
+                with open(path[:-3] + "." + tag + ".code", "rb") as f:
+                    size, mtime, code = marshal.loads(f.read())
+                st = os.stat(path)
+                if (size, mtime) != (st.st_size, st.st_mtime_ns):
+                    code = None
+            except Exception:
+                code = None
+        if code is None:
+            with open(path) as f:
+                code = f.read()
+        g = {"__name__": "covshim_shim", "__builtins__": __builtins__}
+        exec(code, g)
+        g["main"]()
+    except Exception:
+        pass
+_covshim_load(${pyStr(modulePath)})
+del _covshim_load
+`;
+
+/**
  * The shim as one guarded expression: a process that wants no measurement
- * reads an environment variable (or compares a time) and goes on; the shim's
- * text is a string literal, compiled only when measuring. This keeps start-up
- * within the noise, also when Python cannot cache bytecode (docs/benchmarks.md).
+ * reads an environment variable (or compares a time) and goes on; the
+ * loader's text is a string literal, compiled only when measuring. This keeps
+ * start-up within the noise, also when Python cannot cache bytecode
+ * (docs/benchmarks.md).
  */
 function guarded(code: string, expiresEpoch: number, pth: boolean): string {
-  // Compressed: a .pth line is compiled at every start, and the cost is its
-  // length. eval(compile(...)) rather than exec(): an expression on Python 2 too.
-  const packed = deflateSync(Buffer.from(code)).toString("base64");
-  const run = `eval(compile(__import__("zlib").decompress(__import__("base64").b64decode("${packed}")), "<covshim>", "exec"))`;
+  // exec of the text, not compile(): Python's first compile() in a process
+  // builds every class of its ast module, 12 million instructions, about a
+  // third of an interpreter's start. Python 2, where exec is a statement, an
+  // expression cannot use it: there, eval(compile(...)).
+  const run = `(getattr(__import__("builtins" if str is not bytes else "__builtin__"), "exec", None) or (lambda s: eval(compile(s, "<covshim>", "exec"))))(${pyStr(code)})`;
   // A .pth runs only lines that start with `import`; in a sitecustomize.py,
   // __import__ binds no name that the user's own code might use.
   if (expiresEpoch) return pth ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}` : `__import__("time").time() < ${Math.floor(expiresEpoch)} and ${run}`;

@@ -46,6 +46,8 @@ const InstallSchema = v.object({
   pythonVersion: v.string(),
   coverageVersion: v.nullable(v.string()),
   core: v.string(),
+  /** Which recorder the install's processes use: covshim's own (Python 3.12+) or coverage.py's. */
+  recorder: v.optional(v.picklist(["covshim", "coverage"])),
   /** What the install's processes get: PYTHONPATH entries, and for gpdb what greenplum_path.sh sets. */
   pythonPath: v.optional(v.array(v.string())),
   /** `enable --group`: the group whose members' processes are measured too. */

@@ -10,7 +10,9 @@ import type { InstallRecord, State } from "./state.js";
 export interface StatusInstall {
   name: string; path: string; kind: string; enabled: boolean; scope: string; since: string | null;
   expires: string | null; rcfile: string; dataDir: string; shim: string | null; python: string;
-  pythonVersion: string; coverageVersion: string | null; core: string; dataFiles: number;
+  pythonVersion: string; coverageVersion: string | null; core: string;
+  /** "covshim": covshim's recorder (coverage.py is not imported in the measured processes); "coverage": coverage.py's collector. */
+  recorder: string; dataFiles: number;
   /** A combined data file (from `report`) is in the data directory. */
   combinedData: boolean;
   /** Whose processes are measured: "you", or "you and group G" (install scope with --group). */
@@ -30,6 +32,7 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
     name: i.name, path: i.path, kind: i.kind, enabled: i.enabled, scope: i.scope, since: i.since,
     expires: i.expires, rcfile: i.rcfile, dataDir: i.dataDir, shim: i.shim && hasShim(i.shim) ? i.shim.path : null,
     python: i.python, pythonVersion: i.pythonVersion, coverageVersion: i.coverageVersion, core: i.core,
+    recorder: i.recorder ?? "coverage",
     dataFiles: dataFiles(i.dataDir).filter((f) => f !== ".coverage").length,
     combinedData: existsSync(join(i.dataDir, ".coverage")),
     users: i.group ? `you and group ${i.group}` : "you",

@@ -5,7 +5,8 @@ import { type Dirs, backupDir, installHome } from "../paths.js";
 import { atomicWrite } from "../fs/atomic.js";
 import { type InstallRecord, type State, recordTouched, writeState } from "../state/state.js";
 import { hasShim, removeShim, saveOriginal, writeShim } from "../shim/lifecycle.js";
-import { renderShimCode } from "../shim/render.js";
+import { renderLoader } from "../shim/render.js";
+import { writeShimModule } from "../shim/module.js";
 import { moveAside } from "../coverage/datadir.js";
 import { pruneRuns } from "../coverage/runs.js";
 import { enableHosts, offHosts } from "../cluster/hosts.js";
@@ -88,8 +89,12 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   if (plan.group) shareWith(plan.group, plan.dataDir);
   else mkdirSync(plan.dataDir, { recursive: true, mode: 0o700 });
   const uid = process.getuid?.() ?? 0;
-  if (plan.rcText !== undefined) atomicWrite(plan.rcfile, plan.rcText, plan.group ? { mode: 0o640, uid, gid: plan.group.gid } : 0o600);
+  const mode = plan.group ? { mode: 0o640, uid, gid: plan.group.gid } : 0o600;
+  if (plan.rcText !== undefined) atomicWrite(plan.rcfile, plan.rcText, mode);
   const expires = plan.scope === "install" ? new Date(now.getTime() + plan.ttlSeconds * 1000) : null;
+  const exp = expires ? expires.getTime() / 1000 : 0;
+  // Outside the install, before anything in it changes.
+  await writeShimModule({ path: plan.module, python: t.python, pythonPath: t.pythonPath, env: t.env, mode }, { rcfile: plan.rcfile, dataDir: plan.dataDir, expiresEpoch: exp, recorder: plan.recorderConfig });
   const shimPath = shimPathOf(t, plan.probe);
   const shim = saveOriginal(usesBlock(t) ? "block" : "pth", shimPath, backupDir(d, id, now.getTime()));
   recordTouched(d, { id, path: t.path, shim });
@@ -109,6 +114,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
     pythonVersion: plan.probe.version,
     coverageVersion: plan.probe.coverage.version ?? null,
     core: plan.core,
+    recorder: plan.recorder.recorder,
     pythonPath: t.pythonPath,
     env: t.env,
     group: plan.group?.name,
@@ -117,8 +123,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   state.installs[id] = rec;
   await writeState(d, state);
   try {
-    const exp = expires ? expires.getTime() / 1000 : 0;
-    writeShim(shim, renderShimCode(plan.rcfile, exp, plan.dataDir), exp);
+    writeShim(shim, renderLoader(plan.module), exp);
     if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
   } catch (e) {
     // A failed enable leaves the install as it was.

@@ -3,7 +3,7 @@ import { basename, join, resolve } from "node:path";
 import { type Config, list } from "../config.js";
 import { parseDuration } from "../duration.js";
 import { CovshimError, usageError } from "../errors.js";
-import { type Dirs, dataDirOf, generatedRcfile, sharedHome } from "../paths.js";
+import { type Dirs, dataDirOf, generatedRcfile, installHome, sharedHome, shimModule } from "../paths.js";
 import { groupInfo } from "../install/group.js";
 import { type Probe, probe } from "../install/probe.js";
 import { type Target, installId, resolveTarget } from "../install/target.js";
@@ -13,7 +13,9 @@ import { CORES, type Core, type State } from "../state/state.js";
 import { readHostfile } from "../cluster/ssh.js";
 import { type HostPlan, planHosts } from "../cluster/hosts.js";
 import { validName } from "../names.js";
-import { blockers, usesBlock } from "./blockers.js";
+import { blockers, shimDirOf, usesBlock } from "./blockers.js";
+import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
+import type { RecorderConfig } from "../shim/render.js";
 import { type Starter, otherStarters } from "./starters.js";
 
 export interface EnableOptions {
@@ -46,11 +48,17 @@ export interface EnablePlan {
   ttlSeconds: number;
   /** The coveragerc every process reads: covshim's own, or the user's --rcfile. */
   rcfile: string;
+  /** The shim's module, outside the install. */
+  module: string;
   /** covshim's coveragerc text; undefined with --rcfile. */
   rcText?: string;
   userRcfile: boolean;
   dataDir: string;
   core: string;
+  /** Which recorder the install's processes use, and why. */
+  recorder: RecorderChoice;
+  /** covshim's recorder's settings, when it is the one. */
+  recorderConfig?: RecorderConfig;
   append: boolean;
   /** Previous runs to keep when the data is moved aside. */
   keepRuns: number;
@@ -121,19 +129,22 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
     coreName = choice.core;
     rcText = renderRc(p, { dataDir, source, omit, branch, contexts: o.contexts }, choice);
   }
+  const block = usesBlock(t);
+  const recorder = chooseRecorder(p, { core, branch, userRcfile: !!userRc, block, installScope: scope === "install", shimDir: shimDirOf(t, p) });
+  const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source, omit, contexts: !!o.contexts, shimDir: shimDirOf(t, p), block }) : undefined;
   let hosts: HostPlan[] | undefined;
   if (o.hosts !== undefined) {
     if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
     if (t.kind !== "gpdb" && t.kind !== "dir") throw usageError("--hosts applies to gpdb and dir installs (the same GPHOME path on every host)");
     if (userRc) throw usageError("--hosts works with covshim's own coveragerc, not --rcfile");
-    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch, contexts: o.contexts }, core);
+    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch, contexts: o.contexts }, core, scope === "install");
     // Reports read every host's files with the local paths (same GPHOME on each host).
     rcText += renderPaths(t.shimDir!);
   }
   const turnsOff = scope === "shell" ? Object.values(state.installs).filter((i) => i.id !== id && i.enabled && i.scope === "shell").map((i) => i.id) : [];
   return {
     target: t, probe: p, id, name: o.name ?? state.installs[id]?.name ?? defaultName(t.path), scope, ttlSeconds,
-    rcfile: userRc ?? (group ? join(group.home, "coveragerc") : generatedRcfile(d, id)), rcText, group, userRcfile: !!userRc, dataDir, core: coreName, append: !!o.append, keepRuns: cfg.keepRuns,
+    rcfile: userRc ?? (group ? join(group.home, "coveragerc") : generatedRcfile(d, id)), rcText, module: shimModule(group ? group.home : installHome(d, id)), group, userRcfile: !!userRc, dataDir, core: coreName, recorder, recorderConfig: recCfg, append: !!o.append, keepRuns: cfg.keepRuns,
     hosts, warnings, notes: t.notes, turnsOff, measuring,
     starters: otherStarters(p, usesBlock(t) && !state.installs[id]?.enabled ? join(t.shimDir!, "sitecustomize.py") : undefined),
   };

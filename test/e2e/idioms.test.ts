@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { covshim, run, statusJson, tempDir, venvWithCoverage } from "../helpers/fixtures.js";
-import { CACHE, ROOT, debianCoveragePython } from "../helpers/tools.js";
+import { covshim, run, statusJson, tempDir, venvPurePython, venvWithCoverage } from "../helpers/fixtures.js";
+import { CACHE, PY312, PY313, ROOT, debianCoveragePython } from "../helpers/tools.js";
 
 /**
  * Every way real code starts processes (test/fixtures/idioms), measured on
@@ -53,6 +53,30 @@ const CELLS: Cell[] = [
       const venv = venvWithCoverage(join(t, "venv"));
       expect(covshim(home, ["enable", venv]).code).toBe(0);
       return { python: join(venv, "bin", "python"), env: { COVERAGE_PROCESS_START: statusJson(home).installs[0]!.rcfile } };
+    },
+    limits: [],
+  },
+  {
+    // docs/recorder.md: nothing to save, nothing patched, nothing lost.
+    name: "covshim's recorder, Python 3.12 venv (.pth shim)",
+    setup: (t, home) => {
+      const venv = venvPurePython(join(t, "venv"), PY312);
+      const en = covshim(home, ["enable", venv]);
+      expect(en.stderr).toContain("recorder: covshim's own");
+      return { python: join(venv, "bin", "python"), env: { COVERAGE_PROCESS_START: statusJson(home).installs[0]!.rcfile } };
+    },
+    limits: [],
+  },
+  {
+    name: "covshim's recorder, Python 3.13 dir (sitecustomize block), install scope",
+    setup: (t, home) => {
+      // coverage in the interpreter for the reports; the measured processes never import it.
+      const python = join(venvPurePython(join(t, "venv"), PY313), "bin", "python");
+      const lib = join(t, "lib");
+      mkdirSync(lib);
+      const en = covshim(home, ["enable", lib, "--python", python, "--scope", "install", "--for", "1h"]);
+      expect(en.stderr, en.stderr).toContain("recorder: covshim's own");
+      return { python, env: { PYTHONPATH: lib } };
     },
     limits: [],
   },

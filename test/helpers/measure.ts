@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { marksCovered, writeDemoApp } from "../../src/demo/app.js";
-import { run } from "./fixtures.js";
+import { covshim, run } from "./fixtures.js";
 
 export const dataFileCount = (dir: string) => {
   try {
@@ -31,5 +31,13 @@ export function marksIn(python: string, rcfile: string, dataDir: string, appDir:
   const out = join(outDir, "cov.json");
   const j = run(python, ["-m", "coverage", "json", "-q", `--rcfile=${rcfile}`, "-o", out], env, dataDir);
   expect(j.code, j.stderr).toBe(0);
+  return Object.fromEntries(marksCovered(JSON.parse(readFileSync(out, "utf8")), appDir).map((m) => [m.name, m.measured]));
+}
+
+/** Which processes of the demo app were measured, through `covshim report` (the recorder's files need it). */
+export function marksThroughReport(home: string, appDir: string, outDir: string) {
+  const out = join(outDir, "report.json");
+  const r = covshim(home, ["report", "--json", out]);
+  expect(r.code, r.stderr).toBe(0);
   return Object.fromEntries(marksCovered(JSON.parse(readFileSync(out, "utf8")), appDir).map((m) => [m.name, m.measured]));
 }

@@ -194,6 +194,9 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(rcs[0]).toMatch(/^core = ctrace$/m);
     expect(rcs[1]).not.toMatch(/^core\b/m);
     expect(rcs[2]).toMatch(/^core = sysmon$/m);
+    // And its own recorder: covshim's on the 3.12 host, coverage.py's on the others.
+    expect(en.stderr.match(/^covshim: {3}\S+: covshim's recorder \(Python 3\.12/gm)?.length, en.stderr).toBe(1);
+    expect(en.stderr.match(/^covshim: {3}\S+: coverage\.py, core/gm)?.length, en.stderr).toBe(2);
     for (const h of hosts) {
       const r = cluster.ssh(h, `env -i PATH=/usr/bin:/bin bash -c '. ${gphome}/greenplum_path.sh; python3 -c "from gppylib.hosts import mark; print(mark(\\"${h.name}\\"))"'`);
       expect({ host: h.name, out: r.stdout, err: r.stderr, code: r.status }).toEqual({ host: h.name, out: "1\n", err: "", code: 0 });

@@ -5,7 +5,7 @@ import { COVERAGE55 } from "../../helpers/gpdb.js";
 import { covshim, run, statusJson, tempDir, venvWithCoverage, venvPurePython } from "../../helpers/fixtures.js";
 import { debianCoveragePython, PY312, PY27, pyenvPython } from "../../helpers/tools.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
-import { dataFileCount, marksIn, runApp } from "../../helpers/measure.js";
+import { dataFileCount, marksIn, marksThroughReport, runApp } from "../../helpers/measure.js";
 
 const ALL_PROCESSES = ["fork-pool-worker", "spawn-process", "main", "subprocess-child", "os.system-child", "grandchild", "exec-image"];
 
@@ -76,19 +76,29 @@ describe("enable/off with real interpreters and real coverage", () => {
     expect(dataFileCount(rec.dataDir)).toBe(n);
   });
 
-  it("core auto picks sysmon on Python 3.12 and the processes are measured with it", () => {
+  it("on Python 3.12 auto is covshim's recorder, --core sysmon is coverage.py's sysmon core, and the processes are measured with either", () => {
     const t = tempDir();
     const home = join(t, "home");
     const venv = venvPurePython(join(t, "venv"), PY312);
     const en = covshim(home, ["enable", venv]);
     expect(en.code, en.stderr).toBe(0);
-    const rec = statusJson(home).installs[0]!;
-    expect(rec.core).toBe("sysmon");
+    expect(en.stderr).toContain("recorder: covshim's own (Python 3.12");
+    let rec = statusJson(home).installs[0]!;
+    expect(rec.recorder).toBe("covshim");
+    // The coveragerc stays coverage.py's (reports, other interpreters): sysmon.
     expect(readFileSync(rec.rcfile, "utf8")).toContain("core = sysmon");
     const app = join(t, "app");
     const py = join(venv, "bin", "python");
     runApp(py, app, { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
-    const marks = marksIn(py, rec.rcfile, rec.dataDir, app, t);
+    let marks = marksThroughReport(home, app, t);
+    for (const p of [...ALL_PROCESSES, "before-exec"]) expect(marks[p], p).toBe(true);
+    const sm = covshim(home, ["enable", venv, "--core", "sysmon"]);
+    expect(sm.code, sm.stderr).toBe(0);
+    expect(sm.stderr).toContain("recorder: coverage.py, core sysmon (--core sysmon names coverage.py's core)");
+    rec = statusJson(home).installs[0]!;
+    expect(rec).toMatchObject({ recorder: "coverage", core: "sysmon" });
+    runApp(py, app, { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
+    marks = marksIn(py, rec.rcfile, rec.dataDir, app, t);
     for (const p of ALL_PROCESSES) expect(marks[p], p).toBe(true);
     // with --branch before 3.14, auto falls back to ctrace-less pytrace here (no C tracer in this venv) and says so
     const br = covshim(home, ["enable", venv, "--branch"]);
@@ -156,7 +166,7 @@ describe("enable/off with real interpreters and real coverage", () => {
 
 describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fixtures/coverage55: coverage 5.5 cannot be installed here)", () => {
   it("starts coverage (process_startup() without arguments) only when wanted, silent without coverage, in the block and the .pth form", async () => {
-    const { renderShimCode, renderBlock, renderPth } = await import("../../../src/shim/render.js");
+    const { renderShimModule, renderLoader, renderBlock, renderPth } = await import("../../../src/shim/render.js");
     const py = pyenvPython(PY27);
     const t = tempDir();
     const lib = join(t, "lib");
@@ -167,7 +177,11 @@ describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fix
     const [x, y] = [join(t, "x.rc"), join(t, "y.rc")];
     writeFileSync(x, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
     writeFileSync(y, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
-    writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderShimCode(x, 0, data)));
+    // The shim's modules as enable writes them, without a compiled copy: Python 2 compiles the text.
+    const [mx, my] = [join(t, "x.py"), join(t, "y.py")];
+    writeFileSync(mx, renderShimModule({ rcfile: x, dataDir: data, expiresEpoch: 0 }));
+    writeFileSync(my, renderShimModule({ rcfile: y, dataDir: data, expiresEpoch: 0 }));
+    writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderLoader(mx)));
     const base = { PATH: process.env.PATH };
     const off = run(py, ["-c", "print('hi')"], { ...base, PYTHONPATH: `${lib}:${stub}` });
     expect(off).toMatchObject({ code: 0, stdout: "hi\n", stderr: "" });
@@ -180,7 +194,7 @@ describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fix
     // The .pth form, through site.addsitedir as site-packages would.
     const site = join(t, "site");
     mkdirSync(site);
-    writeFileSync(join(site, "a0_covshim.pth"), renderPth(renderShimCode(y, 0, data)));
+    writeFileSync(join(site, "a0_covshim.pth"), renderPth(renderLoader(my)));
     const pth = run(py, ["-c", `import site; site.addsitedir(${JSON.stringify(site)})`], { ...base, PYTHONPATH: stub, COVERAGE_PROCESS_START: y });
     expect(pth.stderr).toBe("");
     expect(dataFileCount(data)).toBe(2);

@@ -1,45 +1,18 @@
-# covshim shim: starts coverage.py in this process when measurement is wanted.
-# It must never break the program it runs in and never write on its output;
-# it is compiled only when measurement is wanted (see the guard that runs it).
-# Self-contained on purpose: as a .pth line it runs inside site.addpackage,
-# where names defined here are not globals. Python 2.7 to 3.x.
-def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
+# covshim's shim module, coverage.py's starter: starts coverage.py in this
+# process, where covshim's own recorder does not apply (Python before 3.12,
+# --branch, an explicit --core, --rcfile; guard.py decides). Nothing here may
+# break the program or write on its output. Python 2.7 to 3.x.
+
+
+def start_coverage(datadir, log):
     import os
     env = os.environ
-    if env.get("COVSHIM_DISABLE"):
-        return
-    if expires:
-        import time
-        if time.time() >= expires:
-            return
-    elif not env.get("COVERAGE_PROCESS_START"):
-        return
-    if (env.get("COVERAGE_PROCESS_START") or rcfile) == rcfile:
-        # Another user (or a process without access to covshim's files) is
-        # left alone without a word: nothing of its output changes.
-        if not (os.access(rcfile, os.R_OK) and os.access(datadir, os.W_OK | os.X_OK)):
-            return
-        # Install scope: children inherit the variable, so they are measured too.
-        env["COVERAGE_PROCESS_START"] = rcfile
 
     def one_line(e):
         try:
             import sys
             text = (str(e).strip().splitlines() or [""])[0][:300]
             sys.stderr.write("covshim: coverage not started (%s: %s)\n" % (type(e).__name__, text))
-        except Exception:
-            pass
-
-    def log(slug, msg):
-        # Coverage's warnings go here, never to the program's stderr; `covshim
-        # report` and `doctor` summarise them.
-        try:
-            line = ("%d %s %s\n" % (os.getpid(), slug or "-", " ".join(str(msg).split()))).encode("utf-8", "replace")
-            fd = os.open(os.path.join(datadir, "warnings.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
         except Exception:
             pass
 
@@ -291,9 +264,3 @@ def _covshim(expires=__EXPIRES__, rcfile=__RCFILE__, datadir=__DATADIR__):
         one_line(e)
         stand_down()
 
-
-try:
-    _covshim()
-except Exception:
-    pass
-del _covshim

@@ -1,0 +1,75 @@
+import { basename, dirname } from "node:path";
+import type { Probe } from "../install/probe.js";
+import type { Core } from "../state/state.js";
+import type { RecorderConfig } from "./render.js";
+
+/** Which recorder an install's processes use, and why, in words for `enable`. */
+export interface RecorderChoice {
+  recorder: "covshim" | "coverage";
+  why: string;
+}
+
+export interface RecorderAsk {
+  core: Core;
+  branch: boolean;
+  userRcfile: boolean;
+  /** The shim is a marked block in a sitecustomize.py (site.py runs every .pth before it). */
+  block: boolean;
+  /** Install scope: the shim sets no COVERAGE_PROCESS_START, so coverage's own hook never fires. */
+  installScope: boolean;
+  /** Where the .pth shim goes. */
+  shimDir: string;
+}
+
+/** coverage's own start-up hook (7.13+): it imports and starts coverage.py wherever COVERAGE_PROCESS_START is set. */
+const isA1 = (f: string) => basename(f) === "a1_coverage.pth";
+
+/**
+ * The a1_coverage.pth files site.py reads before the shim (site directories
+ * in order, .pth files by name within one: a0_covshim.pth comes first in its own).
+ */
+export function a1Before(p: Probe, a: Pick<RecorderAsk, "block" | "shimDir">): string[] {
+  const a1s = p.coveragePths.filter(isA1);
+  if (a.block) return a1s;
+  const order = p.siteOrder ?? p.siteDirs;
+  const ours = order.indexOf(a.shimDir);
+  return a1s.filter((f) => {
+    const i = order.indexOf(dirname(f));
+    return i >= 0 && (ours < 0 || i < ours);
+  });
+}
+
+/**
+ * covshim's recorder where it measures the same lines as coverage.py and
+ * coverage.py need not run in the measured processes: Python 3.12+, lines
+ * only, covshim's own coveragerc, no core asked for by name, and nothing
+ * that starts coverage.py before the shim can.
+ */
+export function chooseRecorder(p: Probe, a: RecorderAsk): RecorderChoice {
+  const coverage = (why: string): RecorderChoice => ({ recorder: "coverage", why });
+  if (a.userRcfile) return coverage("--rcfile: coverage.py reads your coveragerc");
+  if (a.core !== "auto") return coverage(`--core ${a.core} names coverage.py's core`);
+  if (!p.hasSysMonitoring) return coverage(`Python ${p.version} has no sys.monitoring, which came in 3.12`);
+  if (a.branch) return coverage("--branch: covshim's recorder records lines, coverage.py records branches");
+  const before = a.installScope ? [] : a1Before(p, a);
+  if (before.length) {
+    return coverage(`coverage's own ${before[0]} starts coverage.py in every process that has COVERAGE_PROCESS_START before the shim can (--scope install avoids it: the shim then sets no variable)`);
+  }
+  return { recorder: "covshim", why: `Python ${p.version}, sys.monitoring: coverage.py is not imported in the measured processes, each line is on disk as it runs` };
+}
+
+/** The recorder's settings for this install's interpreter, from its probe. */
+export function recorderConfig(p: Probe, o: { source: string[]; omit: string[]; contexts: boolean; shimDir: string; block: boolean }): RecorderConfig {
+  const before = new Set(a1Before(p, o));
+  return {
+    prefix: p.prefix,
+    version: p.version.split(".").slice(0, 2).join("."),
+    source: o.source,
+    omit: o.omit,
+    pylib: p.pylibPaths ?? [],
+    third: p.thirdPaths ?? [],
+    cover: p.coverage.realDir ? [p.coverage.realDir] : [],
+    contexts: o.contexts,
+    a1: p.coveragePths.filter((f) => isA1(f) && !before.has(f)),
+  };
+}

@@ -1,0 +1,50 @@
+# covshim's shim module, the guard. The install holds only a few lines that
+# load this file (src/shim/render.ts) in a process that wants measurement: a
+# process that wants none stops at a one-line test and never reads it. The
+# guard decides whether this process is measured, and by which recorder, then
+# hands over: covshim's own (recorder.py) where the install uses it and this
+# interpreter can, else coverage.py (starter.py). Nothing here may break the
+# program or write on its output. Python 2.7 to 3.x. covshim writes the
+# settings above this text (EXPIRES, RCFILE, DATADIR, RECORDER).
+
+
+def main():
+    import os
+    env = os.environ
+    if env.get("COVSHIM_DISABLE"):
+        return
+    if EXPIRES:
+        import time
+        if time.time() >= EXPIRES:
+            return
+    elif not env.get("COVERAGE_PROCESS_START"):
+        return
+    ours = (env.get("COVERAGE_PROCESS_START") or RCFILE) == RCFILE
+    if ours and not (os.access(RCFILE, os.R_OK) and os.access(DATADIR, os.W_OK | os.X_OK)):
+        # Another user (or a process without access to covshim's files) is
+        # left alone without a word: nothing of its output changes.
+        return
+    # The recorder measures with covshim's own settings only: a
+    # COVERAGE_PROCESS_START that names another file is coverage.py's.
+    if ours and RECORDER is not None and record(DATADIR, log, RECORDER):
+        return
+    if ours:
+        # coverage.py reads its settings from the variable; in install scope
+        # children inherit it, so they are measured too.
+        env["COVERAGE_PROCESS_START"] = RCFILE
+    start_coverage(DATADIR, log)
+
+
+def log(slug, msg):
+    # Warnings go to the data directory, never to the program's stderr;
+    # `covshim report` and `doctor` summarise them.
+    try:
+        import os
+        line = ("%d %s %s\n" % (os.getpid(), slug or "-", " ".join(str(msg).split()))).encode("utf-8", "replace")
+        fd = os.open(os.path.join(DATADIR, "warnings.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    except Exception:
+        pass

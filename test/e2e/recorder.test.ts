@@ -1,0 +1,229 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { covshim, run, statusJson, tempDir, venvPurePython } from "../helpers/fixtures.js";
+import { PY312, PY313, ROOT } from "../helpers/tools.js";
+
+/**
+ * covshim's recorder (Python 3.12+, docs/recorder.md) against coverage.py's
+ * own sysmon core, both in the same processes of one run: coverage.py is
+ * started by the hand procedure's process_startup() from a sitecustomize.py
+ * (test/fixtures/alongside) with a coveragerc of its own, after the
+ * recorder started from covshim's .pth shim.
+ */
+const LONG = process.env.COVSHIM_LONG === "1";
+const FIX = join(ROOT, "test", "fixtures");
+const ALONGSIDE = join(FIX, "alongside");
+const IDIOMS = join(FIX, "idioms", "idioms.py");
+const SUITE = join(FIX, "suite", "run.py");
+
+type Lines = Record<string, number[]>;
+
+interface Setup {
+  t: string;
+  home: string;
+  python: string;
+  rec: ReturnType<typeof statusJson>["installs"][number];
+}
+
+function recorderInstall(version: string, extra: string[] = []): Setup {
+  const t = tempDir();
+  const home = join(t, "home");
+  const venv = venvPurePython(join(t, "venv"), version);
+  // The alongside sitecustomize.py is the test's, not the program's.
+  const en = covshim(home, ["enable", venv, "--omit", `${ALONGSIDE}/*`, ...extra]);
+  expect(en.code, en.stderr).toBe(0);
+  expect(en.stderr).toContain("recorder: covshim's own");
+  const rec = statusJson(home).installs[0]!;
+  expect(rec.recorder).toBe("covshim");
+  return { t, home, python: join(venv, "bin", "python"), rec };
+}
+
+/** Unmeasured: the shim's one-line test finds no COVERAGE_PROCESS_START. */
+const plainEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ["COVERAGE_PROCESS_START", "PYTHONPATH", "COVSHIM_DISABLE"]) delete env[k];
+  return env;
+};
+
+/** Runs `args` measured by both, checks its output is the unmeasured run's, and returns each one's executed lines. */
+function bothOnOneRun(s: Setup, args: string[], cwd: string): { recorder: Lines; coverage: Lines } {
+  const plain = run(s.python, args, plainEnv(), cwd);
+  expect(plain.code, plain.stderr).toBe(0);
+  const data = join(s.t, "alongside-data");
+  rmSync(data, { recursive: true, force: true });
+  // Runs add up in covshim's data: each comparison starts from none.
+  rmSync(join(s.rec.dataDir, ".coverage"), { force: true });
+  mkdirSync(data);
+  const rc = join(s.t, "alongside.rc");
+  writeFileSync(rc, readFileSync(s.rec.rcfile, "utf8").replace(/^data_file = .*$/m, `data_file = ${data}/.coverage`));
+  const env: NodeJS.ProcessEnv = { ...plainEnv(), COVERAGE_PROCESS_START: s.rec.rcfile, PYTHONPATH: ALONGSIDE, ALONGSIDE_COVERAGE_RC: rc };
+  const both = run(s.python, args, env, cwd);
+  expect({ code: both.code, stdout: both.stdout, stderr: both.stderr }).toEqual({ code: 0, stdout: plain.stdout, stderr: plain.stderr });
+  const out = join(s.t, "recorder.json");
+  const r = covshim(s.home, ["report", "--json", out]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).not.toMatch(/unreadable|warn/);
+  const cenv = plainEnv();
+  expect(run(s.python, ["-m", "coverage", "combine", "-q", `--rcfile=${rc}`, data], cenv, data).code).toBe(0);
+  const cout = join(s.t, "coverage.json");
+  expect(run(s.python, ["-m", "coverage", "json", "-q", `--rcfile=${rc}`, "-o", cout], cenv, data).code).toBe(0);
+  const lines = (f: string): Lines => Object.fromEntries(Object.entries(JSON.parse(readFileSync(f, "utf8")).files as Record<string, { executed_lines: number[] }>).map(([k, v]) => [k, v.executed_lines]));
+  return { recorder: lines(out), coverage: lines(cout) };
+}
+
+/** Lines of these functions' bodies in a file (and of `if pid == 0:` blocks in `forkers`), by Python's ast. */
+function bodiesOf(python: string, file: string, names: string[], forkers: string[]): Set<number> {
+  const src = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+names, forkers = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+out = set()
+for node in ast.walk(tree):
+    if isinstance(node, ast.FunctionDef):
+        blocks = []
+        if node.name in names:
+            blocks = node.body
+        elif node.name in forkers:
+            blocks = [s for n in ast.walk(node) if isinstance(n, ast.If) and "pid == 0" in ast.unparse(n.test) for s in n.body]
+        for s in blocks:
+            out.update(range(s.lineno, s.end_lineno + 1))
+print(json.dumps(sorted(out)))`;
+  return new Set(JSON.parse(execFileSync(python, ["-c", src, file, JSON.stringify(names), JSON.stringify(forkers)], { encoding: "utf8" })) as number[]);
+}
+
+/**
+ * Processes that coverage.py itself cannot save, whatever it is given: pool
+ * workers and children ended by SIGTERM (its `sigterm` setting is not used
+ * here, and in a fork child it saves the parent's file), and a bare fork
+ * child, where coverage restarts for new frames only.
+ */
+const LOST_BY_COVERAGE = ["in_fork_pool", "in_spawn_pool", "in_forkserver_pool", "in_terminated_pool", "in_executor", "daemon_body", "sigtermed_body", "lock_waiter", "lock_waiter_forkserver", "lock_acquirer", "forked_child"];
+
+describe("covshim's recorder records the lines coverage.py's sysmon core records, on the same run", () => {
+  for (const [version, suiteSize] of [[PY312, LONG ? 600 : 300], [PY313, LONG ? 600 : 90]] as const) {
+    it(`Python ${version}: a suite of ${suiteSize} short processes (subprocess, os.system, exec), and every idiom of test/fixtures/idioms`, { timeout: 600_000 }, () => {
+      const s = recorderInstall(version);
+      const suite = bothOnOneRun(s, [SUITE, String(suiteSize)], s.t);
+      expect(Object.keys(suite.recorder).length).toBeGreaterThanOrEqual(5);
+      expect(suite.recorder).toEqual(suite.coverage);
+
+      const idioms = bothOnOneRun(s, [IDIOMS], s.t);
+      expect(Object.keys(idioms.recorder).sort()).toEqual(Object.keys(idioms.coverage).sort());
+      const lost = bodiesOf(s.python, IDIOMS, LOST_BY_COVERAGE, ["bare_fork"]);
+      for (const [file, lines] of Object.entries(idioms.recorder)) {
+        const theirs = new Set(idioms.coverage[file]);
+        // Everything coverage.py saw, the recorder saw.
+        expect(lines.filter((l) => theirs.has(l)).length, file).toBe(theirs.size);
+        // And more only where coverage.py loses a process's data.
+        const more = lines.filter((l) => !theirs.has(l));
+        expect(more.filter((l) => !(file === IDIOMS && lost.has(l))), `${file}: lines only the recorder saw, outside processes coverage.py loses`).toEqual([]);
+      }
+      expect(covshim(s.home, ["off"]).code).toBe(0);
+    });
+  }
+});
+
+/** `# MARK name` lines of a fixture: name -> line. */
+function marksOf(file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  readFileSync(file, "utf8").split("\n").forEach((l, i) => {
+    const m = /# MARK ([a-z][-a-z.]*)\s*$/.exec(l);
+    if (m) out.set(m[1]!, i + 1);
+  });
+  return out;
+}
+
+function reportLines(s: Setup): Lines {
+  const out = join(s.t, `report-${Date.now()}.json`);
+  const r = covshim(s.home, ["report", "--json", out]);
+  expect(r.code, r.stderr).toBe(0);
+  return Object.fromEntries(Object.entries(JSON.parse(readFileSync(out, "utf8")).files as Record<string, { executed_lines: number[] }>).map(([k, v]) => [k, v.executed_lines]));
+}
+
+const measured = (s: Setup): NodeJS.ProcessEnv => ({ ...plainEnv(), COVERAGE_PROCESS_START: s.rec.rcfile });
+
+describe("covshim's recorder loses nothing and changes nothing", () => {
+  it("children killed with SIGKILL mid-work (a fork child, a new interpreter): every line they ran before the kill is in the report", () => {
+    const s = recorderInstall(PY312);
+    const fixture = join(FIX, "killed.py");
+    const r = run(s.python, [fixture], measured(s), s.t);
+    expect(r).toMatchObject({ code: 0, stdout: "killed: done\n", stderr: "" });
+    const lines = new Set(reportLines(s)[fixture]);
+    const m = marksOf(fixture);
+    for (const name of ["killed-fork-before", "killed-child-before"]) expect(lines.has(m.get(name)!), name).toBe(true);
+    for (const name of ["killed-fork-never", "killed-child-never"]) expect(lines.has(m.get(name)!), name).toBe(false);
+  });
+
+  it("the program sees what it sees unmeasured, here and in fork and spawn children: no SIGTERM handler, os functions its own, multiprocessing's locks unchanged, coverage not imported, no covshim variable, no module added", () => {
+    const s = recorderInstall(PY312);
+    const fixture = join(FIX, "untouched.py");
+    const plain = run(s.python, [fixture], plainEnv(), s.t);
+    expect(plain.code, plain.stderr).toBe(0);
+    const seen = JSON.parse(plain.stdout);
+    expect(seen.process["coverage imported"]).toBe(false);
+    const rec = run(s.python, [fixture], measured(s), s.t);
+    expect(rec).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(rec.stdout)).toEqual(seen);
+    // It was measured, in all three processes.
+    expect(readdirSync(s.rec.dataDir).filter((n) => n.endsWith(".covrec")).length).toBe(3);
+    // The same look tells coverage.py's collector apart: the test sees a difference where there is one.
+    expect(covshim(s.home, ["enable", join(s.t, "venv"), "--core", "sysmon"]).code).toBe(0);
+    const cov = run(s.python, [fixture], { ...measured(s), COVERAGE_PROCESS_START: statusJson(s.home).installs[0]!.rcfile }, s.t);
+    expect(cov.code, cov.stderr).toBe(0);
+    const c = JSON.parse(cov.stdout);
+    expect(c.process["coverage imported"]).toBe(true);
+    expect(c.fork.sigterm).not.toBe(seen.fork.sigterm);
+  });
+
+  // Both workers say they started before the pool is used (and terminated by
+  // its __exit__): a worker that never ran would have no line to lose.
+  const POOL = `import multiprocessing, os, sys
+
+def init(started):
+    started.put(os.getpid())  # MARK pool-worker
+
+def f(x):
+    return x + 1
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context(sys.argv[1])
+    started = ctx.Queue()
+    with ctx.Pool(2, initializer=init, initargs=(started,)) as pool:
+        assert len({started.get(timeout=20), started.get(timeout=20)}) == 2
+        assert pool.map(f, range(4)) == [1, 2, 3, 4]
+`;
+  const POOL_RUNS = LONG ? 1000 : 12;
+
+  it(`with Pool(...) under fork, forkserver and spawn: ${POOL_RUNS} runs of each in two loops at once, none hangs, every worker's line is on disk`, { timeout: POOL_RUNS * 12_000 }, async () => {
+    const s = recorderInstall(PY312);
+    const script = join(s.t, "pool.py");
+    writeFileSync(script, POOL);
+    const loop = (methods: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const sh = `for i in $(seq 1 ${POOL_RUNS}); do for m in ${methods.join(" ")}; do timeout -k 1 30 "$0" "$1" "$m" >/dev/null 2>&1; rc=$?; [ $rc -eq 0 ] || echo "run $i $m: exit $rc"; done; done`;
+        const p = spawn("bash", ["-c", sh, s.python, script], { env: measured(s), stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        p.stdout.on("data", (b: Buffer) => (out += b.toString()));
+        p.on("error", reject);
+        p.on("close", () => resolve(out));
+      });
+    const [a, b] = await Promise.all([loop(["fork", "forkserver", "spawn"]), loop(["spawn", "fork", "forkserver"])]);
+    expect(a + b, "runs that failed or hung").toBe("");
+    // Each worker's own file has its initializer's line: 2 workers a run, 2 loops, 3 start methods.
+    const line = marksOf(script).get("pool-worker")!;
+    const count = execFileSync(s.python, ["-c", `${readFileSync(join(ROOT, "templates", "datafiles.py"), "utf8")}
+import sys
+n = 0
+for f in os.listdir(sys.argv[1]):
+    if is_recorder(f):
+        ctx, files, torn = read_recorder(os.path.join(sys.argv[1], f))
+        n += sys.argv[3] in files and int(sys.argv[2]) in files[sys.argv[3]]
+print(n)`, s.rec.dataDir, String(line), script], { encoding: "utf8" });
+    expect(Number(count)).toBe(POOL_RUNS * 2 * 3 * 2);
+    const rep = covshim(s.home, ["report"]);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(rep.stderr).not.toMatch(/unreadable|warn|still running/);
+  });
+});
