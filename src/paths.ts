@@ -37,6 +37,8 @@ export const generatedRcfile = (d: Dirs, id: string) => join(installHome(d, id),
  * remoteHome on a host): the install itself holds only its loader.
  */
 export const shimModule = (home: string) => join(home, "shim.py");
+/** coverage.py's starter, loaded by the shim's module where coverage.py measures. */
+export const starterModule = (home: string) => join(home, "starter.py");
 /** The config key `dataDir` moves every install's data under one directory. */
 export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configured ? join(resolve(configured), id) : join(installHome(d, id), "data"));
 export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));

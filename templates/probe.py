@@ -42,6 +42,19 @@ try:
         return sorted(found)
 
     out["pylibPaths"] = scheme_paths(["stdlib", "platstdlib"])
+
+    # coverage.py takes a sys.path directory inside a venv for third-party:
+    # each one's answer ("" for none), so the recorder asks only for others.
+    def in_venv(d):
+        x = d
+        while True:
+            x = os.path.dirname(x)
+            if x == os.path.dirname(x):
+                return ""
+            if os.path.exists(os.path.join(x, "pyvenv.cfg")):
+                return real(d)
+
+    out["venvDirs"] = dict((d, in_venv(d)) for d in out["sysPath"] if d and os.path.exists(d))
     out["thirdPaths"] = scheme_paths(["platlib", "purelib", "scripts"])
 except Exception:
     out["pylibPaths"] = []

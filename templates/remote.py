@@ -122,13 +122,16 @@ def install(a):
     write_atomic(a["rcfile"], a["rcText"].encode("utf-8"), 0o600)
     # The shim's module beside it, compiled by this host's interpreter (as
     # templates/shim/precompile.py does locally); the install gets its loader.
-    write_atomic(a["module"], a["moduleText"].encode("utf-8"), 0o600)
     tag = getattr(getattr(sys, "implementation", None), "cache_tag", None)
-    if tag:
-        import marshal
-        st = os.stat(a["module"])
-        code = compile(a["moduleText"], "<covshim>", "exec")
-        write_atomic(a["module"][:-3] + "." + tag + ".code", marshal.dumps((st.st_size, st.st_mtime_ns, code)), 0o600)
+    for path in a["modules"]:
+        # A compiled copy is never older than its text (src/shim/module.ts).
+        for old in glob.glob(path[:-3] + ".*.code"):
+            os.unlink(old)
+    for path, text in sorted(a["modules"].items()):
+        write_atomic(path, text.encode("utf-8"), 0o600)
+        if tag:
+            import marshal
+            write_atomic(path[:-3] + "." + tag + ".code", marshal.dumps(compile(text, "<covshim>", "exec")), 0o600)
     shim = a["shim"]
     meta_file = os.path.join(home, "backup", "meta.json")
     if os.path.islink(shim):

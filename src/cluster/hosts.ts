@@ -5,9 +5,9 @@ import { CovshimError } from "../errors.js";
 import { HostError, agent, fetchPacked, probeHost } from "./ssh.js";
 import { eachHost } from "./fanout.js";
 import type { Target } from "../install/target.js";
-import { type Dirs, remoteDataDir, remoteHome, remoteRcfile, shimModule } from "../paths.js";
+import { type Dirs, remoteDataDir, remoteHome, remoteRcfile, shimModule, starterModule } from "../paths.js";
 import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../coverage/rcfile.js";
-import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, renderShimModule } from "../shim/render.js";
+import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, renderShimModule, renderStarterModule } from "../shim/render.js";
 import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
@@ -56,8 +56,9 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const module = shimModule(dir);
   const block = Buffer.from(renderBlock(renderLoader(module), expiresEpoch)).toString("base64");
   const results = await eachHost("enable", plans.map((p) => p.host), async (host, i) => {
-    const moduleText = renderShimModule({ rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
-    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, module, moduleText, dataDir, shim, block, ...MARKERS });
+    const moduleText = renderShimModule({ starter: starterModule(dir), rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
+    const modules = { [module]: moduleText, [starterModule(dir)]: renderStarterModule() };
+    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, modules, dataDir, shim, block, ...MARKERS });
     return { host, python: t.python, pythonPath: t.pythonPath, dir, shim, dataDir, state: "on" } satisfies HostRecord as HostRecord;
   });
   const failed = results.find((r) => r.error);

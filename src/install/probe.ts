@@ -12,6 +12,8 @@ export interface Probe {
   /** Real paths of coverage.py's standard library and third-party places (its inorout.py), for the recorder. */
   pylibPaths?: string[];
   thirdPaths?: string[];
+  /** The probe's sys.path directories: the real path of each one inside a venv, "" for the others. */
+  venvDirs?: Record<string, string>;
   /** Site directories in the order site.py reads their .pth files. */
   siteOrder?: string[];
   coverage: {

@@ -69,6 +69,7 @@ export function recorderConfig(p: Probe, o: { source: string[]; omit: string[]; 
     pylib: p.pylibPaths ?? [],
     third: p.thirdPaths ?? [],
     cover: p.coverage.realDir ? [p.coverage.realDir] : [],
+    venv: p.venvDirs ?? {},
     contexts: o.contexts,
     a1: p.coveragePths.filter((f) => isA1(f) && !before.has(f)),
   };

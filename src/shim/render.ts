@@ -24,16 +24,20 @@ export interface RecorderConfig {
   pylib: string[];
   third: string[];
   cover: string[];
+  /** sys.path directories the probe saw: the real path of each inside a venv, "" for the others. */
+  venv: Record<string, string>;
   contexts: boolean;
   /** coverage's own a1_coverage.pth files that site.py reads after the shim. */
   a1: string[];
 }
 
-/** A Python literal of strings, lists of strings and booleans. */
+/** A Python literal of strings, booleans, and lists and objects of them. */
 const pyLit = (v: unknown): string =>
   typeof v === "string" ? pyStr(v) : typeof v === "boolean" ? (v ? "True" : "False") : Array.isArray(v) ? `[${v.map(pyLit).join(", ")}]` : `{${Object.entries(v as object).map(([k, x]) => `${pyStr(k)}: ${pyLit(x)}`).join(", ")}}`;
 
 export interface ShimSettings {
+  /** coverage.py's starter, its own module beside the shim's (loaded only where coverage.py measures). */
+  starter: string;
   rcfile: string;
   dataDir: string;
   /** Install scope: when measuring stops by itself (seconds since the epoch); 0 in shell scope. */
@@ -44,51 +48,46 @@ export interface ShimSettings {
 
 /**
  * The shim's module, written outside the install (src/paths.ts shimModule):
- * the guard that runs first and picks a recorder, coverage.py's starter, and
- * covshim's recorder when the install uses it, after the settings.
+ * the guard that runs first and picks a recorder, and covshim's recorder
+ * when the install uses it, after the settings. coverage.py's starter is a
+ * module of its own (renderStarterModule), loaded only where it is needed.
  */
 export function renderShimModule(o: ShimSettings): string {
   const settings = [
     "# Written by covshim for one install at enable (src/shim/render.ts); `covshim off --purge` deletes it.",
+    `STARTER = ${pyStr(o.starter)}`,
     `EXPIRES = ${Math.floor(o.expiresEpoch)}`,
     `RCFILE = ${pyStr(o.rcfile)}`,
     `DATADIR = ${pyStr(o.dataDir)}`,
     `RECORDER = ${o.recorder ? pyLit(o.recorder) : "None"}`,
   ].join("\n");
-  return [settings, guardTemplate, starterTemplate, ...(o.recorder ? [recorderTemplate] : [])].join("\n\n");
+  return [settings, guardTemplate, ...(o.recorder ? [recorderTemplate] : [])].join("\n\n");
 }
+
+export const renderStarterModule = () => starterTemplate;
 
 /**
  * What the install holds: a few lines that run the shim's module, compiled
- * ahead by the install's own interpreter (shimCode, precompile.py) or, for
- * another interpreter, from its text. A module that is not there or cannot
- * be read (another user's process) means no measurement, without a word.
+ * ahead by the install's own interpreter (shim/module.ts, precompile.py) or,
+ * for another interpreter (another cache tag) or Python 2, from its text. A
+ * module that is not there or cannot be read (another user's process) means
+ * no measurement, without a word. Short: this text is parsed in every
+ * process that measures.
  */
 export const renderLoader = (modulePath: string) =>
-  `def _covshim_load(path):
-    try:
-        import os, sys
-        code = None
-        tag = getattr(getattr(sys, "implementation", None), "cache_tag", None)
-        if tag:
-            import marshal
-            try:
-                with open(path[:-3] + "." + tag + ".code", "rb") as f:
-                    size, mtime, code = marshal.loads(f.read())
-                st = os.stat(path)
-                if (size, mtime) != (st.st_size, st.st_mtime_ns):
-                    code = None
-            except Exception:
-                code = None
-        if code is None:
-            with open(path) as f:
-                code = f.read()
-        g = {"__name__": "covshim_shim", "__builtins__": __builtins__}
-        exec(code, g)
-        g["main"]()
-    except Exception:
-        pass
-_covshim_load(${pyStr(modulePath)})
+  `def _covshim_load(p):
+ g = {"__name__": "covshim_shim", "__builtins__": __builtins__}
+ try:
+  import sys, marshal
+  c = marshal.loads(open(p[:-3] + "." + sys.implementation.cache_tag + ".code", "rb").read())
+ except Exception:
+  c = open(p).read()
+ exec(c, g)
+ return g
+try:
+ _covshim_load(${pyStr(modulePath)})["main"](_covshim_load)
+except Exception:
+ pass
 del _covshim_load
 `;
 

@@ -5,10 +5,11 @@
 # hands over: covshim's own (recorder.py) where the install uses it and this
 # interpreter can, else coverage.py (starter.py). Nothing here may break the
 # program or write on its output. Python 2.7 to 3.x. covshim writes the
-# settings above this text (EXPIRES, RCFILE, DATADIR, RECORDER).
+# settings above this text (STARTER, EXPIRES, RCFILE, DATADIR, RECORDER);
+# `load` is the install's loader, which reads a module of covshim's.
 
 
-def main():
+def main(load):
     import os
     env = os.environ
     if env.get("COVSHIM_DISABLE"):
@@ -32,7 +33,7 @@ def main():
         # coverage.py reads its settings from the variable; in install scope
         # children inherit it, so they are measured too.
         env["COVERAGE_PROCESS_START"] = RCFILE
-    start_coverage(DATADIR, log)
+    load(STARTER)["start_coverage"](DATADIR, log)
 
 
 def log(slug, msg):

@@ -29,7 +29,8 @@ def record(datadir, log, cfg):
     for t in (3, 4):
         if mon.get_tool(t) == "covshim":
             # Already recording: site.py can read the same .pth twice (a
-            # venv's lib64 link to lib).
+            # venv's lib64 link to lib), and coverage's after it twice.
+            stand_in(sys, mods, cfg)
             return True
     tool = None
     for t in (3, 4):
@@ -110,8 +111,13 @@ def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
         else:
             src_pkgs.append(s)
     pylib = cfg["pylib"]
+    # Most files a process starts are the standard library's, which nothing
+    # links out of: taken as its own from the path as given, without asking
+    # for real paths, where no source setting could reach into it.
+    stdlib = tuple(p + sep for p in pylib) if not src_pkgs and not any(under(d, pylib) for d in src_dirs) else ()
     cover = cfg["cover"]
     known = {"path": None, "third": [], "in_third": []}
+    venvs = dict(cfg["venv"])
 
     def third():
         # Third-party places depend on sys.path (a directory of a venv on it
@@ -120,15 +126,22 @@ def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
             known["path"] = list(sys.path)
             t = list(cfg["third"])
             for d in sys.path:
-                if path.exists(d):
+                # The probe's answer for the directories it saw (cfg["venv"]:
+                # the real path, or "" for one in no venv); the others asked.
+                v = venvs.get(d)
+                if v is None and path.exists(d):
+                    v = ""
                     x = d
                     while True:
                         x = path.dirname(x)
                         if x == path.dirname(x):
                             break
                         if path.exists(path.join(x, "pyvenv.cfg")):
-                            t.append(real(d))
+                            v = real(d)
                             break
+                    venvs[d] = v
+                if v:
+                    t.append(v)
             known["third"] = t
             known["in_third"] = [d for d in src_dirs if under(d, t)]
         return known["third"]
@@ -203,7 +216,7 @@ def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
                 f = f[:-1]
             if path.basename(f0) != path.basename(f):
                 f = f0
-        if not f or f.startswith("memory:") or f.startswith("<"):
+        if not f or f.startswith("memory:") or f.startswith("<") or f.startswith(stdlib):
             return 0
         c = canonical(f)
         if src_dirs or src_pkgs:
@@ -387,21 +400,24 @@ def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
             stop("%s: %s" % (type(e).__name__, e))
 
     arm(False, context())
-    if cfg["a1"] and "coverage" not in mods:
-        for p in cfg["a1"]:
-            if path.exists(p):
-                stand_in(sys, mods)
-                break
+    stand_in(sys, mods, cfg)
     os.register_at_fork(after_in_child=child)
     mon.set_events(tool, E.PY_START)
     return True
 
 
-def stand_in(sys, mods):
+def stand_in(sys, mods, cfg):
     # coverage's own a1_coverage.pth, later in this site directory, would
-    # import coverage (60-100 ms) and start it in every process. For this
-    # process it gets a stand-in whose process_startup() does nothing and
-    # removes it; anything else of it is the real coverage.
+    # import coverage (60-100 ms) and start it in every process that has
+    # COVERAGE_PROCESS_START. For this process it gets a stand-in whose
+    # process_startup() does nothing and removes it; anything else of it is
+    # the real coverage.
+    import os
+    env = os.environ
+    if "coverage" in mods or not (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
+        return
+    if not any(os.path.exists(p) for p in cfg["a1"]):
+        return
     M = type(sys)
 
     class StandIn(M):
@@ -411,12 +427,9 @@ def stand_in(sys, mods):
             import coverage
             return getattr(coverage, name)
 
+    # Its __spec__ stays None: `import coverage` asks for it, and must get
+    # the stand-in, not the real module.
     s = StandIn("coverage")
-    for k in ("__spec__", "__loader__", "__package__", "__doc__"):
-        try:
-            delattr(s, k)
-        except AttributeError:
-            pass
 
     def process_startup(*args, **kwargs):
         if mods.get("coverage") is s:

@@ -12,7 +12,7 @@ describe("bench scripts (quick mode)", () => {
     const r = run(process.execPath, [join(ROOT, "bench", "run.mjs"), "--quick", "--out", out], { ...process.env }, ROOT);
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(out, "utf8");
-    for (const title of ["Per-prompt cost", "Python start-up", "Measured-run overhead", "CLI cold start", "Multi-process workload", "Clusters: enable, collect, off", "diff --changed against report"]) expect(md).toContain(`## ${title}`);
+    for (const title of ["Per-prompt cost", "Python start-up", "Measured-run overhead", "covshim's recorder: short processes", "CLI cold start", "Multi-process workload", "Clusters: enable, collect, off", "diff --changed against report"]) expect(md).toContain(`## ${title}`);
     expect(md).toMatch(/covshim zsh hook \(measurement on\) \| [\d.]+ \| 0 \|/);
     expect(md).not.toContain("n/a");
     // One figure again: its section is replaced, every other one stays as it was.

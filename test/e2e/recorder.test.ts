@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, run, statusJson, tempDir, venvPurePython } from "../helpers/fixtures.js";
-import { PY312, PY313, ROOT } from "../helpers/tools.js";
+import { CACHE, PY312, PY313, ROOT } from "../helpers/tools.js";
 
 /**
  * covshim's recorder (Python 3.12+, docs/recorder.md) against coverage.py's
@@ -225,5 +225,139 @@ print(n)`, s.rec.dataDir, String(line), script], { encoding: "utf8" });
     const rep = covshim(s.home, ["report"]);
     expect(rep.code, rep.stderr).toBe(0);
     expect(rep.stderr).not.toMatch(/unreadable|warn|still running/);
+  });
+});
+
+describe("the recorder's files (docs/recorder.md)", () => {
+  /** Python with templates/datafiles.py loaded, running `code` with argv. */
+  const withReader = (python: string, code: string, ...args: string[]) =>
+    execFileSync(python, ["-c", `${readFileSync(join(ROOT, "templates", "datafiles.py"), "utf8")}\n${code}`, ...args], { encoding: "utf8" });
+
+  it("a file stopped at any record (its writer killed, or still writing) reads as the records written whole; a name without all its pieces drops its lines only", () => {
+    const s = recorderInstall(PY312);
+    const fixture = join(FIX, "suite", "unit.py");
+    expect(run(s.python, [fixture, "7"], measured(s), join(FIX, "suite")).code).toBe(0);
+    const [file] = readdirSync(s.rec.dataDir).filter((n) => n.endsWith(".covrec"));
+    const src = join(s.rec.dataDir, file!);
+    const out = withReader(s.python, `
+import json, sys
+data = open(sys.argv[1], "rb").read()
+whole = read_recorder(sys.argv[1])[1]
+used = max(i for i in range(len(data) // 8) if data[i * 8:i * 8 + 8] != bytes(8)) + 1
+seen = []
+# The file as it stood after each 8-byte store (the rest is zeros: it is
+# reserved ahead; the header's magic is written last, so a file without it
+# is one killed before its first record), and cut short as it grows.
+for k in [0] + list(range(8, used + 1)) + [-1]:
+    with open(sys.argv[2], "wb") as f:
+        f.write(data[:k * 8] + bytes(len(data) - k * 8) if k >= 0 else data[:len(data) // 2])
+    ctx, files, torn = read_recorder(sys.argv[2])
+    # Only records that are whole, and never a line the file does not have.
+    assert all(f in whole and ls <= whole[f] for f, ls in files.items()), k
+    if k >= 0:
+        seen.append(sum(len(ls) for ls in files.values()))
+# Each file's name: zero its length record, its lines go, the others stay.
+slots = bytearray(data)
+import struct
+victim = None
+for i in range(8, len(slots) // 8):
+    s = struct.unpack("<Q", bytes(slots[i * 8:i * 8 + 8]))[0]
+    if s & 0xFF == 70 and victim is None:
+        victim = (s >> 8) & 0xFFFF
+        slots[i * 8:i * 8 + 8] = bytes(8)
+open(sys.argv[2], "wb").write(bytes(slots))
+ctx, files, torn = read_recorder(sys.argv[2])
+print(json.dumps({"grows": seen == sorted(seen), "last": seen[-1], "whole": sum(len(v) for v in whole.values()), "files": len(whole), "after": len(files), "torn": torn}))`, src, join(s.t, "cut.covrec"));
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ grows: true, torn: 1 });
+    expect(r.last).toBe(r.whole);
+    expect(r.after).toBe(r.files - 1);
+  });
+
+  it("report: a damaged recorder file is set aside and named, an empty one (killed before its header) is gone, a live writer's file is left for the next report, the rest is reported", async () => {
+    const s = recorderInstall(PY312);
+    const fixture = join(FIX, "suite", "unit.py");
+    expect(run(s.python, [fixture, "5"], measured(s), s.t).code).toBe(0);
+    writeFileSync(join(s.rec.dataDir, ".coverage.myhost.pid1.Xdeadbeefx.covrec"), Buffer.from("garbage, not a recorder file at all".repeat(10)));
+    writeFileSync(join(s.rec.dataDir, ".coverage.myhost.pid2.Xfeedf00dx.covrec"), Buffer.alloc(65536));
+    // A process that ran a line and is still running: its lock is held.
+    const script = join(s.t, "alive.py");
+    writeFileSync(script, "import sys, time\nprint('x', flush=True)  # MARK alive\ntime.sleep(60)\n");
+    const alive = spawn(s.python, [script], { env: measured(s), stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      await new Promise((r) => alive.stdout!.once("data", r));
+      const out = join(s.t, "r.json");
+      const r = covshim(s.home, ["report", "--json", out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/set aside 1 unreadable data file in .*unreadable \(.*not a covshim recorder file/);
+      expect(r.stderr).toContain("left 1 data file of processes still running for the next report");
+      const files = JSON.parse(readFileSync(out, "utf8")).files;
+      expect(files[fixture]).toBeDefined();
+      expect(files[script]).toBeUndefined();
+      expect(readdirSync(join(s.rec.dataDir, "unreadable"))).toEqual([".coverage.myhost.pid1.Xdeadbeefx.covrec"]);
+      expect(readdirSync(s.rec.dataDir).filter((n) => n.endsWith(".covrec")).length).toBe(1);
+    } finally {
+      alive.kill("SIGKILL");
+    }
+    await new Promise((r) => (alive.exitCode !== null ? r(null) : alive.once("exit", r)));
+    // Killed: its lines are on disk, and the next report has them.
+    const out2 = join(s.t, "r2.json");
+    expect(covshim(s.home, ["report", "--json", out2]).code).toBe(0);
+    expect(JSON.parse(readFileSync(out2, "utf8")).files[script].executed_lines).toContain(2);
+  });
+});
+
+describe("coverage's own a1_coverage.pth (7.13+) next to the recorder", () => {
+  /** A 3.12 venv whose coverage brings its start-up hook, as pip installs it. */
+  function withA1(s: { t: string }): string {
+    const venv = venvPurePython(join(s.t, "venv-a1"), PY312);
+    const from = join(CACHE, "cov-venv-311", "lib", "python3.11", "site-packages", "a1_coverage.pth");
+    writeFileSync(join(venv, "lib", "python3.12", "site-packages", "a1_coverage.pth"), readFileSync(from));
+    return venv;
+  }
+
+  it("in the venv's own site-packages, after covshim's .pth: coverage.py is neither imported nor started, one file per process, nothing recorded twice", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = withA1({ t });
+    const en = covshim(home, ["enable", venv]);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stderr).toContain("recorder: covshim's own");
+    const rec = statusJson(home).installs[0]!;
+    const python = join(venv, "bin", "python");
+    const fixture = join(FIX, "untouched.py");
+    const plain = run(python, [fixture], plainEnv(), t);
+    const on = run(python, [fixture], { ...plainEnv(), COVERAGE_PROCESS_START: rec.rcfile }, t);
+    expect(on).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(on.stdout)).toEqual(JSON.parse(plain.stdout));
+    expect(JSON.parse(on.stdout).process["coverage imported"]).toBe(false);
+    const files = readdirSync(rec.dataDir).filter((n) => n.startsWith(".coverage."));
+    expect(files.length).toBe(3);
+    expect(files.every((n) => n.endsWith(".covrec")), files.join(" ")).toBe(true);
+    // A program of the user's that uses coverage itself gets the real one.
+    const own = run(python, ["-c", "import coverage, sys; print(coverage.Coverage.__name__, type(sys.modules['coverage']).__name__)"], { ...plainEnv(), COVERAGE_PROCESS_START: rec.rcfile }, t);
+    expect(own).toMatchObject({ code: 0, stdout: "Coverage module\n", stderr: "" });
+    expect(covshim(home, ["report"]).code).toBe(0);
+  });
+
+  it("in the interpreter of a sitecustomize.py shim, which site.py reads first: coverage.py measures in shell scope (enable says why), covshim's recorder in install scope", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = withA1({ t });
+    const python = join(venv, "bin", "python");
+    const lib = join(t, "lib");
+    mkdirSync(lib);
+    const shell = covshim(home, ["enable", lib, "--python", python]);
+    expect(shell.code, shell.stderr).toBe(0);
+    expect(shell.stderr).toMatch(/recorder: coverage\.py, core sysmon \(coverage's own \S+a1_coverage\.pth starts coverage\.py in every process that has COVERAGE_PROCESS_START before the shim can/);
+    const inst = covshim(home, ["enable", lib, "--python", python, "--scope", "install", "--for", "1h"]);
+    expect(inst.code, inst.stderr).toBe(0);
+    expect(inst.stderr).toContain("recorder: covshim's own");
+    const rec = statusJson(home).installs[0]!;
+    const on = run(python, [join(FIX, "untouched.py")], { ...plainEnv(), PYTHONPATH: lib }, t);
+    expect(on).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(on.stdout).process["coverage imported"]).toBe(false);
+    expect(readdirSync(rec.dataDir).filter((n) => n.startsWith(".coverage.")).every((n) => n.endsWith(".covrec"))).toBe(true);
+    expect(covshim(home, ["off"]).code).toBe(0);
   });
 });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { Probe } from "../../src/install/probe.js";
+import { a1Before, chooseRecorder, recorderConfig } from "../../src/shim/recorder.js";
+
+const site = "/venv/lib/python3.12/site-packages";
+const probe = (o: Partial<Probe> = {}): Probe => ({
+  executable: "/venv/bin/python",
+  version: "3.12.1",
+  sysPath: [],
+  prefix: "/venv",
+  purelib: site,
+  siteDirs: [site],
+  siteOrder: [site],
+  hasSysMonitoring: true,
+  coverage: { importable: true, version: "7.16.2", realDir: `${site}/coverage` },
+  sitecustomizes: [],
+  loadedSitecustomize: null,
+  coveragePths: [],
+  pylibPaths: ["/py/lib/python3.12"],
+  thirdPaths: [site],
+  ...o,
+});
+const ask = { core: "auto" as const, branch: false, userRcfile: false, block: false, installScope: false, shimDir: site };
+
+describe("which recorder an install uses", () => {
+  it("covshim's on Python 3.12+ with nothing that needs coverage.py", () => {
+    expect(chooseRecorder(probe(), ask).recorder).toBe("covshim");
+    expect(chooseRecorder(probe({ version: "3.13.0" }), { ...ask, block: true }).recorder).toBe("covshim");
+  });
+
+  it("coverage.py for older Pythons, --branch, a core by name, --rcfile, each with its reason", () => {
+    expect(chooseRecorder(probe({ version: "3.11.7", hasSysMonitoring: false }), ask)).toEqual({ recorder: "coverage", why: "Python 3.11.7 has no sys.monitoring, which came in 3.12" });
+    expect(chooseRecorder(probe(), { ...ask, branch: true }).why).toMatch(/^--branch/);
+    expect(chooseRecorder(probe(), { ...ask, core: "sysmon" }).why).toBe("--core sysmon names coverage.py's core");
+    expect(chooseRecorder(probe(), { ...ask, userRcfile: true }).why).toMatch(/^--rcfile/);
+  });
+
+  it("coverage's own a1_coverage.pth: after a .pth shim in its directory it is given a stand-in; before a sitecustomize shim it starts coverage.py first, except in install scope", () => {
+    const a1 = `${site}/a1_coverage.pth`;
+    const p = probe({ coveragePths: [a1] });
+    expect(a1Before(p, { block: false, shimDir: site })).toEqual([]);
+    expect(chooseRecorder(p, ask).recorder).toBe("covshim");
+    expect(recorderConfig(p, { source: [], omit: [], contexts: false, shimDir: site, block: false }).a1).toEqual([a1]);
+    expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python" }).why).toContain(`coverage's own ${a1} starts coverage.py`);
+    expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python", installScope: true }).recorder).toBe("covshim");
+    // A user site read before the install's site-packages.
+    const user = "/home/u/.local/lib/python3.12/site-packages";
+    const q = probe({ coveragePths: [`${user}/a1_coverage.pth`], siteOrder: [user, site] });
+    expect(chooseRecorder(q, ask).recorder).toBe("coverage");
+  });
+});
