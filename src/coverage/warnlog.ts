@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Where measured processes write coverage's warnings (templates/shim.py), one line each: PID SLUG MESSAGE. */
+/** Where measured processes write coverage's warnings (templates/shim/guard.py), one line each: PID SLUG MESSAGE. */
 export const warningsLog = (dataDir: string) => join(dataDir, "warnings.log");
 
 export interface WarningGroup {

@@ -361,3 +361,35 @@ describe("coverage's own a1_coverage.pth (7.13+) next to the recorder", () => {
     expect(covshim(home, ["off"]).code).toBe(0);
   });
 });
+
+it("contexts with the recorder: each process records under the COVSHIM_CONTEXT it started with, a fork child under its own, a pytest test's program under the test's id", () => {
+  const s = recorderInstall(PY312, ["--contexts"]);
+  const tool = join(s.t, "tool.py");
+  writeFileSync(tool, "import sys\n\n\ndef shared():\n    return 1\n\n\nshared()\nif sys.argv[1:] == ['b']:\n    print('b')  # only b\n");
+  const driver = join(s.t, "driver.py");
+  writeFileSync(
+    driver,
+    [
+      "import os, subprocess, sys",
+      "tool = sys.argv[1]",
+      "for name in ('gpstart', 'gpstop'):",
+      "    subprocess.check_call([sys.executable, tool, 'b' if name == 'gpstop' else 'a'], env=dict(os.environ, COVSHIM_CONTEXT=name))",
+      "subprocess.check_call([sys.executable, tool, 'a'], env=dict(os.environ, PYTEST_CURRENT_TEST='tests/test_x.py::test_one (call)'))",
+      // The parent runs shared() first; a fork child runs it again under its own context.
+      "sys.path.insert(0, os.path.dirname(tool))",
+      "import tool as t",
+      "os.environ['COVSHIM_CONTEXT'] = 'forked'",
+      "pid = os.fork()",
+      "if pid == 0:",
+      "    t.shared()",
+      "    os._exit(0)",
+      "os.waitpid(pid, 0)",
+      "",
+    ].join("\n"),
+  );
+  expect(run(s.python, [driver, tool], measured(s), s.t)).toMatchObject({ code: 0, stderr: "" });
+  const r = covshim(s.home, ["report", "--contexts"]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain(`${tool}:5 — forked, gpstart, gpstop, tests/test_x.py::test_one`);
+  expect(r.stdout).toContain(`${tool}:10 — gpstop`);
+});

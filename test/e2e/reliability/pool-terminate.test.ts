@@ -7,7 +7,7 @@ import { CACHE } from "../../helpers/tools.js";
 
 /**
  * `with Pool(...)` never hangs under the shim's SIGTERM handler. Before the
- * sliced lock waits (templates/shim.py), about one run in 600 hung here: an
+ * sliced lock waits (templates/shim/starter.py), about one run in 600 hung here: an
  * idle worker lost its SIGTERM while waiting on the queue lock that
  * Pool.terminate() holds, and terminate() joined it forever. The race needs
  * load, so two loops run side by side on the 2 cores. The mechanism itself is
