@@ -177,6 +177,17 @@ def read_recorder(path):
     return context, out, torn
 
 
+def source_exists(path):
+    """A measured file's source is there: the file, or the zip (egg, wheel) it is in (coverage's own rule)."""
+    if os.path.exists(path):
+        return True
+    for ext in (".zip", ".whl", ".egg", ".pex", ".par"):
+        base, found, _inner = path.partition(ext + os.sep)
+        if found and os.path.exists(base + ext):
+            return True
+    return False
+
+
 _REAL = {}
 
 

@@ -6,13 +6,13 @@ import { type Dirs, dirs, reportsDir, savedReport } from "../paths.js";
 import { readState, type InstallRecord, type State } from "../state/state.js";
 import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
-import { type CovJson, hasData, reportOnce } from "../coverage/report.js";
+import { type CovJson, hasData, reportNotes, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
 import { changedPercent, changedReport, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
 import { changedPaths, gitChange, type PathMap } from "../coverage/gitchange.js";
 import { changedHtml } from "../coverage/changedhtml.js";
-import { out, say } from "../output.js";
+import { out, say, warn } from "../output.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { CommandSpec } from "./spec.js";
 
@@ -82,6 +82,7 @@ export const diff: CommandSpec = {
       try {
         const file = join(tmp, "head.json");
         const r = await reportOnce(rec, { combine: true, json: file, morfs }, true);
+        reportNotes(rec, r).forEach(warn);
         if (r.noData !== undefined) throw new CovshimError(`no current data for ${rec.name} to compare with '${base}'`);
         h = JSON.parse(readFileSync(file, "utf8")) as CovJson;
       } finally {

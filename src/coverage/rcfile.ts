@@ -54,10 +54,10 @@ function checkValue(what: string, value: string): void {
 
 /**
  * The coveragerc covshim writes: one [run] section with flat keys (lists one
- * per line, as coverage reads them). What each coverage version needs so that
- * forked multiprocessing workers, which end with os._exit, save their data:
- * 7.10+ has `patch = _exit` (and `fork` from 7.10.4, `execv` to save before
- * exec); older versions need `concurrency = multiprocessing`.
+ * per line, as coverage reads them). Every way a process ends is measured:
+ * coverage 7.10+ does it itself with `patch = _exit, execv` (and `fork` from
+ * 7.10.4); for older versions the shim does the same
+ * (templates/shim/starter.py), so their coveragerc has no such setting.
  */
 export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
   if (/[\r\n]/.test(o.dataDir)) throw new CovshimError(`the data directory path must not contain a newline: ${JSON.stringify(o.dataDir)}`);
@@ -72,11 +72,7 @@ export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
   run += multi("omit", o.omit);
   if (p.coverage.hasCoreSetting) run += `core = ${core.core}\n`;
   else if (core.core === "pytrace") run += "timid = True\n";
-  if (atLeast(cov, "7.10")) {
-    run += `patch =\n    _exit\n    execv\n${atLeast(cov, "7.10.4") ? "    fork\n" : ""}`;
-  } else {
-    run += "concurrency =\n    multiprocessing\n    thread\n";
-  }
+  if (atLeast(cov, "7.10")) run += `patch =\n    _exit\n    execv\n${atLeast(cov, "7.10.4") ? "    fork\n" : ""}`;
   if (o.contexts) {
     // Each process takes the context its test runner set for it and its
     // children (behave's before_feature: os.environ["COVSHIM_CONTEXT"] = ...);

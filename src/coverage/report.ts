@@ -41,6 +41,8 @@ export interface ReportResult {
   warnings: string[];
   /** Data files of processes still running, left for the next report. */
   busy: number;
+  /** Measured files whose source is gone, left out of the figures. */
+  gone: string[];
 }
 
 /** The install's coveragerc records contexts (`enable --contexts`, or the user's own rcfile). */
@@ -96,7 +98,7 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
     }
     const res = JSON.parse(readFileSync(resultFile, "utf8")) as Partial<ReportResult> & { error?: string };
     if (res.error) throw new CovshimError(res.error);
-    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [], busy: res.busy ?? 0 };
+    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [], busy: res.busy ?? 0, gone: res.gone ?? [] };
   } finally {
     if (timer) clearInterval(timer);
     rmSync(tmp, { recursive: true, force: true });
@@ -111,6 +113,10 @@ export function reportNotes(rec: InstallRecord, r: ReportResult): string[] {
     notes.push(`set aside ${r.unreadable.length} unreadable data file${r.unreadable.length === 1 ? "" : "s"} in ${join(rec.dataDir, "unreadable")} (left by processes killed while saving: ${why})`);
   }
   if (r.busy) notes.push(`left ${r.busy} data file${r.busy === 1 ? "" : "s"} of processes still running for the next report`);
+  if (r.gone.length) {
+    const shown = r.gone.slice(0, 3).join(", ");
+    notes.push(`left out ${r.gone.length} measured file${r.gone.length === 1 ? "" : "s"} whose source is gone (deleted since it ran): ${shown}${r.gone.length > 3 ? `, and ${r.gone.length - 3} more` : ""}`);
+  }
   const own = r.warnings.filter((w) => !r.unreadable.some(([n]) => w.includes(n)));
   if (own.length) notes.push(`coverage warned while reporting: ${[...new Set(own)].slice(0, 3).join("; ")}`);
   const logged = warningSummary(readWarnings(rec.dataDir));

@@ -102,7 +102,8 @@ print(json.dumps(sorted(out)))`;
 const LOST_BY_COVERAGE = ["in_fork_pool", "in_spawn_pool", "in_forkserver_pool", "in_terminated_pool", "in_executor", "daemon_body", "sigtermed_body", "lock_waiter", "lock_waiter_forkserver", "lock_acquirer", "forked_child"];
 
 describe("covshim's recorder records the lines coverage.py's sysmon core records, on the same run", () => {
-  for (const [version, suiteSize] of [[PY312, LONG ? 600 : 300], [PY313, LONG ? 600 : 90]] as const) {
+  // COVSHIM_LONG=1: 400 processes each (the figures in docs/recorder.md).
+  for (const [version, suiteSize] of [[PY312, LONG ? 400 : 90], [PY313, LONG ? 400 : 36]] as const) {
     it(`Python ${version}: a suite of ${suiteSize} short processes (subprocess, os.system, exec), and every idiom of test/fixtures/idioms`, { timeout: 600_000 }, () => {
       const s = recorderInstall(version);
       const suite = bothOnOneRun(s, [SUITE, String(suiteSize)], s.t);
@@ -194,7 +195,7 @@ if __name__ == "__main__":
         assert len({started.get(timeout=20), started.get(timeout=20)}) == 2
         assert pool.map(f, range(4)) == [1, 2, 3, 4]
 `;
-  const POOL_RUNS = LONG ? 1000 : 12;
+  const POOL_RUNS = LONG ? 1000 : 6;
 
   it(`with Pool(...) under fork, forkserver and spawn: ${POOL_RUNS} runs of each in two loops at once, none hangs, every worker's line is on disk`, { timeout: POOL_RUNS * 12_000 }, async () => {
     const s = recorderInstall(PY312);

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseEnv, covshim, run, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
@@ -89,7 +89,7 @@ describe("many data files", () => {
     const py = join(venv, "bin", "python");
     expect(covshim(home, ["enable", venv]).code).toBe(0);
     const rec = statusJson(home).installs[0]!;
-    const r = run(py, [join(FIX, "many.py"), "520"], { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
+    const r = run(py, [join(FIX, "many.py"), "520", "4"], { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
     expect(r.code, r.stderr).toBe(0);
     const n = readdirSync(rec.dataDir).filter((f) => f.startsWith(".coverage.")).length;
     expect(n).toBeGreaterThan(500);
@@ -167,4 +167,102 @@ describe("data files left by processes killed while saving", () => {
       expect(covshim(home, ["off"]).code).toBe(0);
     });
   }
+});
+
+describe("a report never gives up on one file", () => {
+  describe.each([
+    ["coverage 6.5 (Debian, dir kind)", "dir"],
+    ["coverage 7.x (pip, venv kind)", "venv"],
+  ])("%s", (_label, kind) => {
+    it("measured files whose source is gone are left out and named; the rest is reported (table, --json, --html, diff), exit 0", () => {
+      const t = tempDir();
+      const home = join(t, "home");
+      let python: string;
+      let extra: NodeJS.ProcessEnv = {};
+      if (kind === "dir") {
+        python = debianCoveragePython();
+        const lib = join(t, "lib");
+        mkdirSync(lib);
+        extra = { PYTHONPATH: lib };
+        expect(covshim(home, ["enable", lib, "--python", python]).code).toBe(0);
+      } else {
+        const venv = venvWithCoverage(join(t, "venv"));
+        python = join(venv, "bin", "python");
+        expect(covshim(home, ["enable", venv]).code).toBe(0);
+      }
+      const rec = statusJson(home).installs[0]!;
+      // As test suites do: modules made in a temporary directory, imported, deleted.
+      const tmpMods = join(t, "tempcwd");
+      mkdirSync(tmpMods);
+      const prog = join(t, "prog.py");
+      writeFileSync(
+        prog,
+        [
+          "import os, shutil, sys",
+          `d = ${JSON.stringify(tmpMods)}`,
+          "for name in ('imported_by_an_imported_module', 'another_temporary'):",
+          "    open(os.path.join(d, name + '.py'), 'w').write('X = 1\\n')",
+          "sys.path.insert(0, d)",
+          "import imported_by_an_imported_module, another_temporary",
+          "print('kept')",
+          "",
+        ].join("\n"),
+      );
+      const r0 = run(python, [prog], { ...process.env, ...extra, COVERAGE_PROCESS_START: rec.rcfile }, t);
+      expect(r0).toMatchObject({ code: 0, stdout: "kept\n" });
+      expect(covshim(home, ["report", "--save", "before"]).code).toBe(0);
+      rmSync(tmpMods, { recursive: true });
+      const out = join(t, "r.json");
+      const r = covshim(home, ["report", "--json", out, "--html", join(t, "html")]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`left out 2 measured files whose source is gone (deleted since it ran): ${join(tmpMods, "another_temporary.py")}, ${join(tmpMods, "imported_by_an_imported_module.py")}`);
+      expect(r.stderr).not.toMatch(/Traceback|NoSource|couldn.t parse/i);
+      expect(r.stdout).toContain(prog);
+      expect(r.stdout).not.toContain(tmpMods);
+      const files = Object.keys(JSON.parse(readFileSync(out, "utf8")).files);
+      expect(files).toEqual([prog]);
+      expect(existsSync(join(t, "html", "index.html"))).toBe(true);
+      const d = covshim(home, ["diff", "before"]);
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.stderr).toContain("left out 2 measured files whose source is gone");
+      expect(covshim(home, ["off"]).code).toBe(0);
+    });
+  });
+});
+
+describe("a data file is left for the next report only while its writer runs", () => {
+  it("a half-written file whose name has the pid of a live process that did not write it is set aside, not left; one whose writer runs is left", async () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const python = join(venv, "bin", "python");
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    const rec = statusJson(home).installs[0]!;
+    expect(run(python, [join(FIX, "workload.py"), "a"], { ...process.env, COVERAGE_PROCESS_START: rec.rcfile }).code).toBe(0);
+    // A process killed while saving left this; a process started since has its pid.
+    const { spawn } = await import("node:child_process");
+    const { hostname } = await import("node:os");
+    const { utimesSync } = await import("node:fs");
+    const other = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      const host = hostname().replace(/\./g, "_");
+      const name = `.coverage.${host}.pid${other.pid}.XabcdefGx`;
+      writeFileSync(join(rec.dataDir, name), Buffer.from("SQLite format 3\0 half-written"));
+      const longAgo = new Date(Date.now() - 3600_000);
+      utimesSync(join(rec.dataDir, name), longAgo, longAgo);
+      const r = covshim(home, ["report"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/set aside 1 unreadable data file/);
+      expect(r.stderr).not.toContain("still running");
+      expect(readdirSync(join(rec.dataDir, "unreadable"))).toEqual([name]);
+      // The same name, written after that process started: its writer may be it, so it waits.
+      writeFileSync(join(rec.dataDir, name), Buffer.from("SQLite format 3\0 half-written"));
+      const r2 = covshim(home, ["report"]);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(r2.stderr).toContain("left 1 data file of processes still running for the next report");
+      expect(existsSync(join(rec.dataDir, name))).toBe(true);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
 });
