@@ -3,7 +3,7 @@
 // Templates and hook scripts are inlined (`?raw` imports, as vite does) so the
 // bundle needs no file lookups at run time.
 import { build } from "esbuild";
-import { chmod, readFile, rm } from "node:fs/promises";
+import { chmod, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
 const raw = {
@@ -20,7 +20,11 @@ const raw = {
   },
 };
 
-await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
+// Built beside dist and swapped in whole: a covshim that runs meanwhile (a
+// shell hook, a test) finds the old build or the new one, never half of one.
+const root = new URL("..", import.meta.url).pathname;
+const out = `${root}dist.build-${process.pid}`;
+await rm(out, { recursive: true, force: true });
 // cosmiconfig loads TypeScript only for a covshim.config.ts, which covshim does
 // not support: leaving it out keeps 3.6 MB out of the package.
 const common = { bundle: true, platform: "node", target: "node20", plugins: [raw], minify: true, logLevel: "warning", external: ["typescript"] };
@@ -28,7 +32,7 @@ const common = { bundle: true, platform: "node", target: "node20", plugins: [raw
 await build({
   ...common,
   entryPoints: { cli: "src/cli.ts" },
-  outdir: "dist",
+  outdir: out,
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
@@ -47,8 +51,14 @@ await build({
 await build({
   ...common,
   entryPoints: ["src/bin.ts"],
-  outfile: "dist/covshim.cjs",
+  outfile: `${out}/covshim.cjs`,
   format: "cjs",
   banner: { js: "#!/usr/bin/env node" },
 });
-await chmod("dist/covshim.cjs", 0o755);
+await chmod(`${out}/covshim.cjs`, 0o755);
+await rm(`${root}dist.old`, { recursive: true, force: true });
+await rename(`${root}dist`, `${root}dist.old`).catch((e) => {
+  if (e.code !== "ENOENT") throw e;
+});
+await rename(out, `${root}dist`);
+await rm(`${root}dist.old`, { recursive: true, force: true });

@@ -1,11 +1,23 @@
 # covshim shell integration for bash. Load with: eval "$(covshim hook bash)"
 # The per-prompt work uses builtins only: no process is started at a prompt.
+# bash 3.2 (macOS's /bin/bash) to 5.x: nothing here needs a newer bash
+# (test/e2e/shells/bash32.test.ts lists what it must not use).
 # shellcheck shell=bash
 __covshim_node='node'
 __covshim_cli='covshim'
 __covshim_file="${HOME-}/.local/state/covshim/shell.env"
+# The clock: bash 5's EPOCHSECONDS, else the time covshim wrote this hook
+# plus the seconds this shell has counted since (bash has no other clock
+# without a process).
+__covshim_epoch=0
+__covshim_epoch_at=$SECONDS
 __covshim_last_warn=0
 __covshim_warned_hand=''
+__covshim_mark=''
+
+__covshim_now() {
+  if [[ -n ${EPOCHSECONDS-} ]]; then __covshim_t=$EPOCHSECONDS; else __covshim_t=$(( __covshim_epoch + SECONDS - __covshim_epoch_at )); fi
+}
 
 __covshim_say() {
   [[ -n ${COVSHIM_QUIET-} ]] && return 0
@@ -18,10 +30,11 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines) into globals. One builtin read; only a file of the user's own counts.
+# lines, none empty) into globals. One builtin read of the whole file; only a
+# file of the user's own counts.
 __covshim_read() {
   local -a l=()
-  if [[ -r $__covshim_file && -O $__covshim_file ]]; then mapfile -t l < "$__covshim_file" || :; fi
+  if [[ -r $__covshim_file && -O $__covshim_file ]]; then IFS=$'\n' read -r -d '' -a l < "$__covshim_file" || :; fi
   if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
     __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
     __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
@@ -56,8 +69,11 @@ __covshim_sync() {
       export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
     fi
     [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
+    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
+    if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 ]]; then __covshim_mark=$__covshim_prompt; else __covshim_mark=''; fi
     if (( __covshim_warn_at > 0 )); then
-      if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else printf -v now '%(%s)T' -1; fi
+      __covshim_now
+      now=$__covshim_t
       if (( now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
         __covshim_last_warn=$now
         # shellcheck disable=SC2059 # the format is covshim's own (docs/shells.md)
@@ -73,6 +89,7 @@ __covshim_sync() {
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
     [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
+    __covshim_mark=''
   fi
   return "$__cs_status"
 }
@@ -81,7 +98,7 @@ __covshim_sync() {
 # In a pipeline or $( ) the function runs in a subshell: the CLI says so.
 covshim() {
   local __cs_rc=0 __cs_where=1
-  [[ ${BASHPID-$$} == "$$" ]] || __cs_where=subshell
+  (( ${BASH_SUBSHELL-0} == 0 )) || __cs_where=subshell
   __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
   __covshim_sync
   return "$__cs_rc"
@@ -123,12 +140,13 @@ __covshim_install() {
       PROMPT_COMMAND="__covshim_sync${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
   fi
-  __covshim_read
-  # The marker, unless turned off (COVSHIM_PS1=0, config ps1: false) or a
-  # framework owns the prompt (starship): it gets COVSHIM_PROMPT instead.
-  if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* && -z ${STARSHIP_SHELL-} ]]; then
+  # The marker's place, unless COVSHIM_PS1=0 or a framework owns the prompt
+  # (starship: it gets COVSHIM_PROMPT instead). Also before covshim has ever
+  # written its file: whether it shows is decided at each prompt
+  # (__covshim_mark), with the config's ps1 from the file.
+  if [[ ${COVSHIM_PS1-1} != 0 && ${PS1-} != *COVSHIM_PROMPT* && ${PS1-} != *__covshim_mark* && -z ${STARSHIP_SHELL-} ]]; then
     # shellcheck disable=SC2016 # expanded at each prompt, not now
-    PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
+    PS1='${__covshim_mark:+($__covshim_mark) }'"${PS1-}"
   fi
   return 0
 }
@@ -136,8 +154,7 @@ __covshim_install
 __covshim_sync
 [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
 if (( __covshim_scope_until > 0 )); then
-  printf -v __covshim_now '%(%s)T' -1
-  if (( __covshim_now >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
-  unset __covshim_now
+  __covshim_now
+  if (( __covshim_t >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
 fi
 :

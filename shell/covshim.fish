@@ -9,6 +9,8 @@ set -g __covshim_due -1
 set -g __covshim_up0 0
 set -g __covshim_rc ''
 set -g __covshim_prompt ''
+set -g __covshim_mark ''
+set -g __covshim_clock uptime
 
 function __covshim_say
     set -q COVSHIM_QUIET; and test -n "$COVSHIM_QUIET"; and return 0
@@ -47,6 +49,7 @@ end
 # fish has no clock builtin: "now" is the shells' file's mtime plus its age,
 # both from the `path` builtin. At a prompt the cheaper clock is the system's
 # uptime, read from /proc with `read`: the warning's due time is kept in it.
+# Without /proc (macOS) the prompt uses the file's clock.
 function __covshim_now
     math (path mtime $__covshim_file) + (path mtime --relative $__covshim_file)
 end
@@ -63,10 +66,18 @@ function __covshim_sync --on-event fish_prompt
         __covshim_read $data
         # The left-on warning's due time, on the uptime clock (-1: none).
         set -g __covshim_due -1
-        if test $__covshim_warn_at -gt 0; and test -r /proc/uptime
+        if test $__covshim_warn_at -gt 0
             set -l now (__covshim_now)
-            set -g __covshim_due (math (__covshim_uptime) + $__covshim_warn_at - $now)
-            set -g __covshim_up0 (math (__covshim_uptime) - $now)
+            if test -r /proc/uptime
+                set -g __covshim_clock uptime
+                set -l up (__covshim_uptime)
+                set -g __covshim_due (math $up + $__covshim_warn_at - $now)
+                set -g __covshim_up0 (math $up - $now)
+            else
+                set -g __covshim_clock file
+                set -g __covshim_due $__covshim_warn_at
+                set -g __covshim_up0 0
+            end
         end
     end
     if test -n "$__covshim_rc"
@@ -82,8 +93,22 @@ function __covshim_sync --on-event fish_prompt
             end
         end
         test "$COVSHIM_PROMPT" = "$__covshim_prompt"; or set -gx COVSHIM_PROMPT $__covshim_prompt
+        # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
+        set -l want $__covshim_ps1
+        set -q COVSHIM_PS1; and set want $COVSHIM_PS1
+        if test "$want" = 1
+            set -g __covshim_mark $__covshim_prompt
+        else
+            set -g __covshim_mark ''
+        end
         if test $__covshim_due -ge 0
-            read -d . -l up __covshim_rest </proc/uptime
+            set -l up 0
+            set -l rest
+            if test $__covshim_clock = uptime
+                read -d . up rest </proc/uptime
+            else
+                set up (__covshim_now)
+            end
             if test $up -ge $__covshim_due
                 set -g __covshim_due (math $up + $__covshim_warn_every)
                 __covshim_say (printf $__covshim_warn_msg (math --scale=0 \( $up - $__covshim_up0 - $__covshim_since \) / 60))
@@ -98,6 +123,7 @@ function __covshim_sync --on-event fish_prompt
         end
         set -q __COVSHIM_SET; and set -e __COVSHIM_SET
         set -q COVSHIM_PROMPT; and set -e COVSHIM_PROMPT
+        set -g __covshim_mark ''
     end
     return $__cs_status
 end
@@ -112,17 +138,17 @@ function covshim
 end
 
 __covshim_sync
-# The prompt marker: COVSHIM_PS1 in the environment, else the config key `ps1`.
-set -l __covshim_want_ps1 $__covshim_ps1
-set -q COVSHIM_PS1; and set __covshim_want_ps1 $COVSHIM_PS1
-# starship (or another framework that owns the prompt) gets COVSHIM_PROMPT instead.
-if test "$__covshim_want_ps1" = 1; and not set -q STARSHIP_SHELL; and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
+# The prompt marker's place, unless COVSHIM_PS1=0; starship (or another
+# framework that owns the prompt) gets COVSHIM_PROMPT instead. Also before
+# covshim has ever written its file: whether the marker shows is decided at
+# each prompt (__covshim_mark), with the config's ps1 from the file.
+if test "$COVSHIM_PS1" != 0; and not set -q STARSHIP_SHELL; and not functions -q __covshim_orig_prompt; and functions -q fish_prompt
     functions -c fish_prompt __covshim_orig_prompt
     # The original prompt runs first, so it sees the real $status and
     # $pipestatus; its output is printed after the marker.
     function fish_prompt
         set -l out (__covshim_orig_prompt | string collect -N)
-        test -n "$COVSHIM_PROMPT"; and printf '(%s) ' $COVSHIM_PROMPT
+        test -n "$__covshim_mark"; and printf '(%s) ' $__covshim_mark
         printf '%s' $out
     end
 end

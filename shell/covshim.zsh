@@ -5,6 +5,7 @@ typeset -g __covshim_cli='covshim'
 typeset -g __covshim_file="${HOME-}/.local/state/covshim/shell.env"
 typeset -g __covshim_last_warn=0
 typeset -g __covshim_warned_hand=''
+typeset -g __covshim_mark=''
 zmodload zsh/datetime 2>/dev/null
 
 __covshim_say() {
@@ -61,6 +62,8 @@ __covshim_sync() {
       export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
     fi
     [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
+    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
+    if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 ]]; then __covshim_mark=$__covshim_prompt; else __covshim_mark=''; fi
     now=${EPOCHSECONDS:-0}
     if (( __covshim_warn_at > 0 && now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
       __covshim_last_warn=$now
@@ -75,6 +78,7 @@ __covshim_sync() {
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
     [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
+    __covshim_mark=''
   fi
   return $__cs_status
 }
@@ -105,8 +109,10 @@ __covshim_install() {
 __covshim_install
 # Outside the function: emulate -L would undo prompt_subst on return.
 # A framework that owns the prompt (powerlevel10k, an oh-my-zsh theme, starship)
-# is left alone: it gets COVSHIM_PROMPT for a segment (docs/shells.md).
-if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 && ${PS1-} != *COVSHIM_PROMPT* && -z ${ZSH_THEME-}${STARSHIP_SHELL-}${POWERLEVEL9K_MODE-} ]] && (( ! ${+functions[p10k]} )); then
+# is left alone: it gets COVSHIM_PROMPT for a segment (docs/shells.md). Also
+# before covshim has ever written its file: whether the marker shows is
+# decided at each prompt (__covshim_mark), with the config's ps1 from the file.
+if [[ ${COVSHIM_PS1-1} != 0 && ${PS1-} != *COVSHIM_PROMPT* && ${PS1-} != *__covshim_mark* && -z ${ZSH_THEME-}${STARSHIP_SHELL-}${POWERLEVEL9K_MODE-} ]] && (( ! ${+functions[p10k]} )); then
   setopt prompt_subst
-  PS1='${COVSHIM_PROMPT:+($COVSHIM_PROMPT) }'"${PS1-}"
+  PS1='${__covshim_mark:+($__covshim_mark) }'"${PS1-}"
 fi

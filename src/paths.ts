@@ -12,11 +12,14 @@ export interface Dirs {
  * env-paths' per-user directories (XDG variables honoured); COVSHIM_HOME puts
  * everything under one directory.
  */
-export function dirs(env: NodeJS.ProcessEnv = process.env): Dirs {
+export function dirs(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Dirs {
   const home = env.COVSHIM_HOME;
   if (home) return { config: join(home, "config"), data: join(home, "data"), state: join(home, "state") };
   const p = envPaths("covshim", { suffix: "" });
-  // On Linux env-paths' "log" directory is XDG_STATE_HOME/covshim: the state's place.
+  // On Linux env-paths' "log" directory is XDG_STATE_HOME/covshim: the state's
+  // place. On macOS it is ~/Library/Logs, which is no place for state: there
+  // the state sits in ~/Library/Application Support/covshim/state (docs/os.md).
+  if (platform === "darwin") return { config: p.config, data: p.data, state: join(p.data, "state") };
   return { config: p.config, data: p.data, state: p.log };
 }
 

@@ -19,7 +19,9 @@ export function metaOf(path: string): Meta {
 /**
  * Sets the modification time to the nanosecond. Node's utimes goes through
  * a double (about 240 ns apart at today's times), so when that is not exact
- * coreutils' touch sets it: it takes @SECONDS.NANOSECONDS.
+ * touch sets it, from an ISO 8601 time in UTC with nine digits of fraction:
+ * the one form that coreutils' touch and macOS's (BSD) touch both read
+ * (docs/os.md).
  */
 export function setMtimeNs(path: string, mtimeNs: string): void {
   const ns = BigInt(mtimeNs);
@@ -28,7 +30,8 @@ export function setMtimeNs(path: string, mtimeNs: string): void {
   const now = new Date();
   utimesSync(path, now, Number(`${sec}.${frac}`));
   if (statSync(path, { bigint: true }).mtimeNs === ns) return;
-  execFileSync("touch", ["-m", "-c", "-d", `@${sec}.${frac}`, "--", path], { stdio: "ignore" });
+  const iso = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  execFileSync("touch", ["-m", "-c", "-d", `${iso}.${frac}Z`, "--", path], { stdio: "ignore" });
 }
 
 /** A directory's mtime and which entries it had: put back only while the entries are the same. */

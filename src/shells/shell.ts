@@ -12,6 +12,8 @@ export interface HookContext {
   cli: string;
   node: string;
   shellFile: string;
+  /** When the hook is written (ms since the epoch; default now). */
+  now?: number;
 }
 
 /** POSIX single quotes: everything literal, a ' becomes '\'' . */

@@ -9,8 +9,10 @@ export function fillHook(script: string, ctx: HookContext, quote: (s: string) =>
     __covshim_node: ctx.node,
     __covshim_cli: ctx.cli,
     __covshim_file: ctx.shellFile,
+    // When the hook was written: a clock for a shell without one (bash 3.2).
+    __covshim_epoch: String(Math.floor((ctx.now ?? Date.now()) / 1000)),
   };
-  return script.replace(/^(\s*(?:set -g |typeset -g )?)(__covshim_(?:node|cli|file))(=| )[^\n]*$/gm, (_m, pre: string, name: string, sep: string) =>
+  return script.replace(/^(\s*(?:set -g |typeset -g )?)(__covshim_(?:node|cli|file|epoch))(=| )[^\n]*$/gm, (_m, pre: string, name: string, sep: string) =>
     `${pre}${name}${sep}${quote(values[name]!)}`,
   );
 }

@@ -5,11 +5,12 @@ import type { Config } from "../config.js";
 import { probeHost, readHostfile } from "../cluster/ssh.js";
 import { eachHost } from "../cluster/fanout.js";
 import { chooseCore } from "../coverage/rcfile.js";
-import { atLeast, probe } from "../install/probe.js";
+import { probe } from "../install/probe.js";
 import { resolveTarget } from "../install/target.js";
 import { envView } from "../shells/variable.js";
 import type { State } from "../state/state.js";
-import { blockers, usesBlock } from "./blockers.js";
+import { blockers, shimDirOf, usesBlock } from "./blockers.js";
+import { chooseRecorder } from "../shim/recorder.js";
 import { otherStarters } from "./starters.js";
 import { readWarnings, warningSummary, warningsLog } from "../coverage/warnlog.js";
 
@@ -52,18 +53,21 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
   for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
   if (p.coverage.importable) {
     findings.push({ level: "ok", text: `coverage ${p.coverage.version} (${p.coverage.ctrace ? "C tracer" : "no C tracer"}${p.hasSysMonitoring ? ", sys.monitoring" : ""})` });
-    if (!atLeast(p.coverage.version, "7.10")) {
+    const r = chooseRecorder(p, { core: cfg.core, branch: cfg.branch, userRcfile: false, block: usesBlock(t), installScope: false, shimDir: shimDirOf(t, p) });
+    if (r.recorder === "covshim") findings.push({ level: "ok", text: `recorder: covshim's own (${r.why})` });
+    else {
+      try {
+        const c = chooseCore(p, cfg.core, cfg.branch);
+        findings.push({ level: c.warning ? "warn" : "ok", text: c.warning ?? `recorder: coverage.py, core ${c.core} (${r.why})` });
+      } catch (e) {
+        findings.push({ level: "block", text: (e as Error).message });
+      }
+      // What coverage.py's collector cannot do, whatever covshim does (docs/reliability.md).
       findings.push({
         level: "warn",
-        text: `coverage ${p.coverage.version} cannot measure a child of a bare os.fork() (one that is not a multiprocessing process) nor the lines a process runs before exec*(); coverage 7.10 and newer can (docs/reliability.md)`,
-        fix: /^2\./.test(p.version) ? "start such children with multiprocessing (Python 2.7 has no newer coverage)" : `${t.python} -m pip install -U coverage, or start such children with multiprocessing`,
+        text: "with coverage.py's collector a process killed by a signal (SIGTERM, SIGKILL) keeps only what it saved before: multiprocessing children save whenever they hand something on, other processes only at their end; and a fork child's first frame, the one that called fork(), is not measured in the child",
+        fix: p.hasSysMonitoring ? "let core auto choose: covshim's recorder loses nothing" : "measure with Python 3.12 or newer, where covshim's recorder loses nothing",
       });
-    }
-    try {
-      const c = chooseCore(p, cfg.core, cfg.branch);
-      findings.push({ level: c.warning ? "warn" : "ok", text: c.warning ?? `core auto would use ${c.core}` });
-    } catch (e) {
-      findings.push({ level: "block", text: (e as Error).message });
     }
   }
   const rec = state ? Object.values(state.installs).find((i) => i.path === t.path) : undefined;

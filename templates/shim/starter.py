@@ -1,23 +1,27 @@
 # covshim's shim module, coverage.py's starter: starts coverage.py in this
 # process, where covshim's own recorder does not apply (Python before 3.12,
-# --branch, an explicit --core, --rcfile; guard.py decides), and makes every
-# way the process can end save what it measured (docs/reliability.md):
+# --branch, an explicit --core, --rcfile; guard.py decides), and saves what
+# it measured however the process ends (docs/reliability.md):
 #
 # - exit: coverage's own atexit save;
 # - os._exit, exec*, a fork child: coverage 7.10+ does it itself (`patch =
 #   _exit, execv, fork` in covshim's coveragerc); for older coverage (5.5 on
 #   GPDB 6's Python 2.7, Debian's 6.5) this module does the same;
-# - SIGTERM: a handler that saves and then dies of SIGTERM, made so that no
-#   SIGTERM is ever lost: it is held (blocked) across fork until the child
-#   can take it, and multiprocessing's lock waits go in slices.
+# - SIGTERM, or any signal: no handler. A Python-level handler cannot be
+#   made to never lose or delay a signal (CPython forgets one caught in a
+#   fork child's first instants; glibc's sem_wait swallows the wake-up; one
+#   that lands just before a blocking call waits for the call to return),
+#   and each of those left a process alive that should have died. Instead a
+#   multiprocessing child saves its new lines whenever it hands something to
+#   another process (a result, an event, a message): a pool's workers, a
+#   child its parent terminates once told, lose nothing they reported.
 #
 # Nothing here may break the program or write on its output. Python 2.7 to 3.x.
 import os
 
 # The process's one coverage instance of its own (an instance inherited
-# through fork is the parent's), whether a save is under way, and whether
-# a SIGTERM waits for it.
-STATE = {"cov": None, "saving": 0, "term": False, "log": None, "handler": None}
+# through fork is the parent's), and the lines it has saved (file -> set).
+STATE = {"cov": None, "log": None, "seen": {}}
 
 
 def start_coverage(datadir, log):
@@ -49,8 +53,11 @@ def start_coverage(datadir, log):
         version = tuple(getattr(coverage, "version_info", (0,))[:3])
         if version < (7, 10):
             exit_and_exec()
-        handler = sigterm_handler()
-        after_fork(coverage, version < (7, 10, 4), handler)
+        after_fork(coverage, version < (7, 10, 4))
+        import sys
+        if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
+            # A spawn child of multiprocessing.
+            hand_over_saves()
     except Exception as e:
         one_line(e)
         try:
@@ -81,12 +88,6 @@ def save_mine():
         cov.save()  # safe_save: never raises
 
 
-def die():
-    import signal
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGTERM)
-
-
 def prepare(coverage):
     # Class-level, so that the instances coverage makes after a fork or in a
     # multiprocessing child behave the same.
@@ -104,15 +105,10 @@ def prepare(coverage):
         if getattr(self, "_covshim_pid", None) not in (None, os.getpid()):
             return
         # An unwritable or full data directory must not print a traceback at exit.
-        STATE["saving"] += 1
         try:
             save(self)
         except Exception as e:
             log("save-failed", "%s: %s" % (type(e).__name__, e))
-        finally:
-            STATE["saving"] -= 1
-        if STATE["term"] and not STATE["saving"]:
-            die()
 
     def warn(self, msg, slug=None, once=False):
         try:
@@ -200,111 +196,108 @@ def exit_and_exec():
         wrap(name)
 
 
-def sigterm_handler():
-    """Installs the SIGTERM handler (in the main thread, where the program has none); returns it or None."""
-    import signal
-    import threading
-    if os.environ.get("COVSHIM_SIGTERM") == "0":
-        # docs/reliability.md: the user's switch to leave SIGTERM alone.
-        return None
-    if threading.current_thread().__class__.__name__ != "_MainThread":
-        return None
-    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
-        return None
+def unsaved(cov):
+    """Lines this process ran that are in none of its saves yet."""
+    data = getattr(getattr(cov, "_collector", None), "data", None)
+    if not data:
+        return False
+    seen = STATE["seen"]
+    for f, lines in list(data.items()):
+        if lines and not seen.get(f, NONE).issuperset(lines):
+            return True
+    return False
 
-    def on_term(signum, frame):
-        # Pool.terminate(), a parent's p.terminate(), multiprocessing's exit
-        # handler: save what this process measured, then die of SIGTERM as it
-        # would have. A save already under way (the process was exiting
-        # anyway) is finished first. Saving here, not in a forked child: a
-        # copy made inside the handler inherits coverage's half-done state.
-        if STATE["saving"]:
-            STATE["term"] = True
-            return
-        cov = mine()
-        if cov is not None:
+
+NONE = frozenset()
+
+
+def save_new():
+    cov = mine()
+    if cov is None or not unsaved(cov):
+        return
+    data = getattr(getattr(cov, "_collector", None), "data", None) or {}
+    for f, lines in list(data.items()):
+        STATE["seen"].setdefault(f, set()).update(lines)
+    cov.save()  # safe_save: never raises
+
+
+def hand_over_saves():
+    """In a multiprocessing child: save new lines whenever it hands something to another process."""
+    import sys
+    if "multiprocessing" not in sys.modules:
+        return
+    try:
+        import multiprocessing.queues as queues
+        import multiprocessing.synchronize as synchronize
+    except Exception:
+        return
+    try:
+        import multiprocessing.connection as connection
+        conn = getattr(connection, "_ConnectionBase", None)  # Python 3; Python 2's is C
+    except Exception:
+        conn = None
+
+    def saving(call):
+        def handed_over(*args, **kwargs):
             try:
-                cov.stop()
+                save_new()
             except Exception:
                 pass
-            cov.save()  # safe_save: never raises, dies itself if told to meanwhile
-        die()
+            return call(*args, **kwargs)
 
-    signal.signal(signal.SIGTERM, on_term)
-    STATE["handler"] = on_term
-    import sys
-    if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
-        # A spawn child of multiprocessing: its locks wait in slices too.
-        try:
-            import multiprocessing.synchronize  # noqa: F401
-            sliced_locks()
-        except Exception:
-            pass
-    return on_term
+        return handed_over
+
+    def hook(cls, name):
+        if cls is None or cls.__dict__.get("_covshim_" + name):
+            return
+        own = cls.__dict__.get(name)
+        setattr(cls, "_covshim_" + name, True)
+        if own is not None and not isinstance(own, property):
+            # A method of the class: wrapped where it is defined.
+            setattr(cls, name, saving(own))
+            return
+        # Python 2's queues set `put` on each instance (_make_methods): a
+        # property of the class comes before the instance's own attribute.
+        def get(self):
+            return saving(self.__dict__[name])
+
+        def put(self, value):
+            self.__dict__[name] = value
+
+        setattr(cls, name, property(get, put))
+
+    hook(getattr(queues, "SimpleQueue", None), "put")
+    hook(getattr(queues, "Queue", None), "put")
+    hook(getattr(synchronize, "Event", None), "set")
+    hook(conn, "send")
+    hook(conn, "send_bytes")
 
 
-def after_fork(coverage, old, handler):
-    """What a fork needs: SIGTERM held across it, and in the child (older coverage) a fresh instance and sliced lock waits."""
-    import signal
-    mask = getattr(signal, "pthread_sigmask", None)
-    held = {}
-
-    def before():
-        # CPython clears the signals it caught but has not yet handled when
-        # a fork child starts (its after-fork reinit): a SIGTERM that comes
-        # in the child's first instants, as Pool.terminate() sends one right
-        # after starting a worker, was caught by the handler inherited from
-        # the parent and then forgotten, and the child never died (the
-        # forkserver pool hang). Blocked in the forking thread from just
-        # before the fork until the child can handle it, it waits in the
-        # kernel instead and is delivered then.
-        if handler is not None and mask is not None:
-            held["was"] = signal.SIGTERM in mask(signal.SIG_BLOCK, [signal.SIGTERM])
-
-    def release():
-        if handler is not None and mask is not None and not held.pop("was", True):
-            mask(signal.SIG_UNBLOCK, [signal.SIGTERM])
-
+def after_fork(coverage, old):
+    """A fork child: its own coverage instance (older coverage), and saves when it hands something on."""
     def in_child():
         try:
+            STATE["seen"] = {}
             if old:
                 restart(coverage)
-            if handler is not None:
-                sliced_locks()
+            hand_over_saves()
         except Exception:
             # An exception in a fork hook would be printed on the program's stderr.
             pass
-        release()
 
     at_fork = getattr(os, "register_at_fork", None)
     if at_fork is not None:
-        at_fork(before=before, after_in_parent=release, after_in_child=in_child)
+        at_fork(after_in_child=in_child)
         return
     # Before Python 3.7 (2.7 for GPDB 6): no fork hooks; os.fork wrapped.
-    # Without pthread_sigmask (2.7) SIGTERM is left at its default while the
-    # fork runs: a SIGTERM then ends the process as it would unmeasured.
     real_fork = os.fork
     if getattr(real_fork, "_covshim", False):
         return
 
     def fork():
-        swap = handler is not None and mask is None and signal.getsignal(signal.SIGTERM) is handler
-        if swap:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        before()
-        try:
-            pid = real_fork()
-        except Exception:
-            release()
-            if swap:
-                signal.signal(signal.SIGTERM, handler)
-            raise
+        pid = real_fork()
         if pid == 0:
             in_child()
-        else:
-            release()
-        if swap:
-            signal.signal(signal.SIGTERM, handler)
         return pid
 
     fork._covshim = True
@@ -328,57 +321,3 @@ def restart(coverage):
         except AttributeError:
             pass
         named_start(coverage)
-
-
-def sliced_locks():
-    # A process blocked on a multiprocessing lock can lose the SIGTERM that
-    # should run the handler: glibc's sem_wait, woken when another process
-    # takes the lock first, goes back to sleep without returning EINTR, so
-    # CPython's C handler trips its flag and the Python handler never runs.
-    # An idle Pool worker then waits forever on the queue lock that
-    # Pool.terminate() holds, and terminate() joins it forever (5 hangs in
-    # about 3,000 runs under load). Waiting in slices returns to Python
-    # between them, where the pending handler runs. Same semantics: a loop of
-    # timed waits is one blocking wait.
-    import sys
-    sync = sys.modules.get("multiprocessing.synchronize")
-    if sync is None and "multiprocessing" in sys.modules:
-        # A forkserver's child: it unpickles the pool's locks only after this
-        # hook, importing synchronize then; import it now instead.
-        try:
-            import multiprocessing.synchronize as sync
-        except Exception:
-            return
-    S = getattr(sync, "SemLock", None)
-    if S is None or S.__dict__.get("_covshim"):
-        return
-
-    def __enter__(self):
-        acquire = self._semlock.acquire
-        while not acquire(True, 0.2):
-            pass
-        return True
-
-    # lock.acquire() as multiprocessing's docs show it: SemLock puts the C
-    # method on each instance, also on those this process inherited through
-    # fork. A property of the class (a data descriptor) comes before the
-    # instance's own attribute, so every lock, old or new, waits in slices
-    # when it waits without a timeout.
-    def get_acquire(self):
-        raw = self._semlock.acquire
-
-        def acquire(block=True, timeout=None):
-            if not block or timeout is not None:
-                return raw(block, timeout)
-            while not raw(True, 0.2):
-                pass
-            return True
-
-        return acquire
-
-    def set_acquire(self, value):
-        self.__dict__["acquire"] = value
-
-    S.__enter__ = __enter__
-    S.acquire = property(get_acquire, set_acquire)
-    S._covshim = True

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, run, statusJson, tempDir, venvPurePython, venvWithCoverage } from "../helpers/fixtures.js";
 import { CACHE, PY312, PY313, ROOT, debianCoveragePython } from "../helpers/tools.js";
+import { gpdb6, gpdb6Env } from "../helpers/gpdb.js";
 
 /**
  * Every way real code starts processes (test/fixtures/idioms), measured on
@@ -12,14 +13,16 @@ import { CACHE, PY312, PY313, ROOT, debianCoveragePython } from "../helpers/tool
 const LONG = process.env.COVSHIM_LONG === "1";
 const RUNS = LONG ? 20 : 2;
 const APP = join(ROOT, "test", "fixtures", "idioms");
+/** The idioms Python 2.7 has (GPDB 6). */
+const APP27 = join(ROOT, "test", "fixtures", "idioms27");
 
 /** `# MARK name` lines: each is run by exactly one kind of process. */
-function marks(): Map<string, [string, number]> {
+function marks(app: string): Map<string, [string, number]> {
   const out = new Map<string, [string, number]>();
-  for (const f of readdirSync(APP).filter((n) => n.endsWith(".py"))) {
-    readFileSync(join(APP, f), "utf8").split("\n").forEach((l, i) => {
+  for (const f of readdirSync(app).filter((n) => n.endsWith(".py"))) {
+    readFileSync(join(app, f), "utf8").split("\n").forEach((l, i) => {
       const m = /# MARK ([a-z][-a-z.]*)\s*$/.exec(l);
-      if (m) out.set(m[1]!, [join(APP, f), i + 1]);
+      if (m) out.set(m[1]!, [join(app, f), i + 1]);
     });
   }
   return out;
@@ -32,7 +35,7 @@ function marks(): Map<string, [string, number]> {
  */
 const LIMITS_BEFORE_7_10: string[] = [];
 
-type Cell = { name: string; setup: (t: string, home: string) => { python: string; env: NodeJS.ProcessEnv }; limits: string[] };
+type Cell = { name: string; setup: (t: string, home: string) => { python: string; env: NodeJS.ProcessEnv }; limits: string[]; app?: string };
 
 const debianDir = (scope: string): Cell["setup"] => (t, home) => {
   const python = debianCoveragePython();
@@ -45,6 +48,18 @@ const debianDir = (scope: string): Cell["setup"] => (t, home) => {
 };
 
 const CELLS: Cell[] = [
+  {
+    // GPDB 6: Python 2.7 through greenplum_path.sh, coverage 5.5 (the stand-in: test/fixtures/coverage55).
+    name: "coverage 5.5 (stand-in), GPDB 6 layout (Python 2.7), install scope",
+    app: APP27,
+    setup: (t, home) => {
+      const { gphome, python } = gpdb6(t, "gpdb6", "lib");
+      const en = covshim(home, ["enable", gphome, "--scope", "install", "--for", "1h", "--source", APP27]);
+      expect(en.code, en.stderr).toBe(0);
+      return { python, env: { ...gpdb6Env(gphome) } };
+    },
+    limits: [],
+  },
   { name: "coverage 6.5 (Debian), dir, shell scope", setup: debianDir("shell"), limits: LIMITS_BEFORE_7_10 },
   { name: "coverage 6.5 (Debian), dir, install scope", setup: debianDir("install"), limits: LIMITS_BEFORE_7_10 },
   {
@@ -94,8 +109,9 @@ const CELLS: Cell[] = [
 ];
 
 describe(`every process idiom, ${RUNS} runs per coverage line (COVSHIM_LONG=1: 20)`, () => {
-  const all = marks();
   for (const cell of CELLS) {
+    const app = cell.app ?? APP;
+    const all = marks(app);
     it(cell.name, () => {
       const t = tempDir();
       const home = join(t, "home");
@@ -109,10 +125,10 @@ describe(`every process idiom, ${RUNS} runs per coverage line (COVSHIM_LONG=1: 2
       // its SIGTERMed workers leave half-written files for run 1's report.
       const plain: NodeJS.ProcessEnv = { ...base, COVSHIM_DISABLE: "1" };
       delete plain.COVERAGE_PROCESS_START;
-      const unmeasured = run(python, [join(APP, "idioms.py")], plain, t);
+      const unmeasured = run(python, [join(app, "idioms.py")], plain, t);
       expect(unmeasured).toMatchObject({ code: 0, stdout: "idioms: done\n", stderr: "" });
       for (let i = 1; i <= RUNS; i++) {
-        const r = run(python, [join(APP, "idioms.py")], base, t);
+        const r = run(python, [join(app, "idioms.py")], base, t);
         // The program's output is the program's: byte for byte as unmeasured.
         expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, `run ${i}`).toEqual({ code: 0, stdout: unmeasured.stdout, stderr: unmeasured.stderr });
         const out = join(t, `r${i}.json`);

@@ -51,3 +51,15 @@ export function gpdb6(root: string, name = "gpdb6", coverage: "none" | "lib" | "
   execFileSync(join(ext, "bin", "python"), ["-m", "compileall", "-q", join(gphome, "lib", "python"), site], { env, stdio: ["ignore", "ignore", "inherit"] });
   return { gphome, python: join(ext, "bin", "python"), site };
 }
+
+/** What greenplum_path.sh of gpdb6() sets, for a process started as a GPDB 6 utility is. */
+export function gpdb6Env(gphome: string): NodeJS.ProcessEnv {
+  const ext = join(gphome, "ext", "python");
+  return {
+    GPHOME: gphome,
+    PYTHONHOME: ext,
+    PYTHONPATH: join(gphome, "lib", "python"),
+    PATH: `${join(gphome, "bin")}:${join(ext, "bin")}:${process.env.PATH}`,
+    LD_LIBRARY_PATH: `${join(gphome, "lib")}:${join(ext, "lib")}`,
+  };
+}

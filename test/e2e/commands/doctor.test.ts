@@ -21,7 +21,7 @@ describe("doctor", () => {
     expect(r.stdout).toMatch(/coverage_enable_subprocess\.pth starts coverage whenever COVERAGE_PROCESS_START is set[^\n]*\n\s+fix: rm /);
     expect(r.stdout).not.toContain("unrelated.pth");
     expect(r.stdout).toContain("a1_coverage.pth: coverage's own start-up hook");
-    expect(r.stdout).toContain("core auto would use ctrace");
+    expect(r.stdout).toContain("recorder: coverage.py, core ctrace (Python 3.11.7 has no sys.monitoring, which came in 3.12)");
   });
 
   it("exits 1 with the fix when coverage is missing", () => {

@@ -38,6 +38,7 @@ interface Outcome {
   code: number;
   results: Record<string, string>;
   tail: string;
+  seconds: number;
 }
 
 /** One start method's tests; they mostly wait (on processes, on timeouts), so the methods run side by side. */
@@ -47,11 +48,12 @@ function unittest(python: string, dir: string, method: string, env: NodeJS.Proce
   const names = CLASSES[method]!.length ? CLASSES[method]!.map((c) => `${mod}.${c}`) : [mod];
   return new Promise((resolve, reject) => {
     // timeout's own process group: a hung run is ended with every process it started.
+    const started = Date.now();
     const p = spawn("timeout", ["-k", "5", String(LIMIT_S), python, "-m", "unittest", "-v", ...names], { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     p.stderr.on("data", (b: Buffer) => (err += b.toString()));
     p.on("error", reject);
-    p.on("close", (code) => resolve({ code: code ?? -1, results: outcomes(err), tail: err.trim().split("\n").slice(-3).join("\n") }));
+    p.on("close", (code) => resolve({ code: code ?? -1, results: outcomes(err), tail: err.trim().split("\n").slice(-3).join("\n"), seconds: (Date.now() - started) / 1000 }));
   });
 }
 
@@ -77,8 +79,31 @@ for (const cell of CELLS) {
     const en = covshim(home, ["enable", venv, "--source", "test._test_multiprocessing,multiprocessing"]);
     expect(en.code, en.stderr).toBe(0);
     const rec = statusJson(home).installs[0]!;
-    const unmeasured = await Promise.all(METHODS.map((m) => unittest(python, t, m, plain())));
-    const measured = await Promise.all(METHODS.map((m) => unittest(python, t, m, { ...plain(), COVERAGE_PROCESS_START: rec.rcfile })));
+    // Side by side in the suite; one at a time for the long run's figures.
+    const each = async (env: NodeJS.ProcessEnv) => {
+      if (!LONG) return Promise.all(METHODS.map((m) => unittest(python, t, m, env)));
+      const out: Outcome[] = [];
+      for (const m of METHODS) out.push(await unittest(python, t, m, env));
+      return out;
+    };
+    const unmeasured = await each(plain());
+    const measured = await each({ ...plain(), COVERAGE_PROCESS_START: rec.rcfile });
+    if (LONG) {
+      // The figures of docs/reliability.md: unmeasured, the hand procedure
+      // (GPDB's README: sitecustomize.py with process_startup(), coverage's
+      // own settings), covshim; one start method at a time.
+      const hand = join(t, "hand");
+      writeFileSync(join(t, "hand.rc"), `[run]\nparallel = True\ndata_file = ${hand}/.coverage\nsource =\n    test._test_multiprocessing\n    multiprocessing\n`);
+      const { mkdirSync } = await import("node:fs");
+      mkdirSync(hand);
+      writeFileSync(join(hand, "sitecustomize.py"), "import coverage\ncoverage.process_startup()\n");
+      const handEnv = { ...plain(), PYTHONPATH: hand, COVERAGE_PROCESS_START: join(t, "hand.rc") };
+      for (const [i, m] of METHODS.entries()) {
+        const h = await unittest(python, t, m, handEnv);
+        const row = (o: Outcome) => `${o.seconds.toFixed(0)} s, ${Object.values(o.results).filter((x) => x === "ok").length} passed of ${Object.keys(o.results).length}${o.code ? ` (exit ${o.code})` : ""}`;
+        console.log(`FIGURES ${cell.name} | ${m} | unmeasured ${row(unmeasured[i]!)} | hand procedure ${row(h)} | covshim ${row(measured[i]!)}`);
+      }
+    }
     METHODS.forEach((m, i) => {
       expect(unmeasured[i]!.code, `${m} unmeasured: ${unmeasured[i]!.tail}`).toBe(0);
       expect(Object.keys(unmeasured[i]!.results).length, m).toBeGreaterThan(15);

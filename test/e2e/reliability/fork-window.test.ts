@@ -7,12 +7,12 @@ import { debianCoveragePython } from "../../helpers/tools.js";
 /**
  * A pool terminated right after it starts: Pool.terminate() sends SIGTERM
  * to a worker in its first instants, before CPython has finished setting
- * the fork child up, and CPython's after-fork reinit forgets a signal its
- * inherited Python-level handler caught then. With coverage.py's collector
- * the shim has such a handler (it saves, then dies); it holds SIGTERM
- * blocked across fork so that the signal waits and is delivered once the
- * child can take it (templates/shim/starter.py, docs/reliability.md).
- * Without that, the forkserver loop below hangs within a few dozen pools.
+ * the fork child up, and CPython's after-fork reinit forgets a signal that
+ * a Python-level handler inherited from the parent caught then. The worker
+ * lives on, and terminate() joins it forever: the forkserver pool hang of
+ * CPython's own tests under covshim's earlier SIGTERM handler, which this
+ * loop showed within a few dozen pools. covshim now has no handler
+ * (templates/shim/starter.py, docs/reliability.md).
  * COVSHIM_LONG=1: 500 pools per start method.
  */
 const POOLS = process.env.COVSHIM_LONG === "1" ? 500 : 30;

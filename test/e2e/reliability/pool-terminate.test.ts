@@ -6,12 +6,11 @@ import { covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { CACHE } from "../../helpers/tools.js";
 
 /**
- * `with Pool(...)` never hangs under the shim's SIGTERM handler. Before the
- * sliced lock waits (templates/shim/starter.py), about one run in 600 hung here: an
- * idle worker lost its SIGTERM while waiting on the queue lock that
- * Pool.terminate() holds, and terminate() joined it forever. The race needs
- * load, so two loops run side by side on the 2 cores. The mechanism itself is
- * tested without a race by the `sigterm-while-waiting-on-lock` idiom.
+ * `with Pool(...)` never hangs measured by coverage.py's collector. When the
+ * shim had a SIGTERM handler, about one run in 600 hung here: an idle worker
+ * lost its SIGTERM while waiting on the queue lock that Pool.terminate()
+ * holds, and terminate() joined it forever (docs/reliability.md). The race
+ * needs load, so two loops run side by side on the 2 cores.
  * COVSHIM_LONG=1: 1,500 runs per loop (the figure in docs/reliability.md).
  */
 const RUNS = process.env.COVSHIM_LONG === "1" ? 1500 : 40;

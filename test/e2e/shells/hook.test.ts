@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
@@ -37,6 +37,19 @@ describe.each(SHELLS)("%s hook", (sh) => {
     // Nothing on: no warnings were printed in either shell.
     expect(a.screen()).not.toContain("warning");
     expect(b.screen()).not.toMatch(/covshim: (measurement|COVERAGE_PROCESS_START)/);
+  });
+
+  it("the very first terminal: started before covshim ever ran (no state at all), enable in it, the marker on its next prompt", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const s = hookedShell(sh, t, home);
+    await s.waitFor(/^\[0\]PROMPT> $/m);
+    expect(existsSync(home)).toBe(false);
+    s.type(`covshim enable ${venv} --name first`);
+    await s.waitFor(/^\(cov:first\) \[0\]PROMPT> $/m);
+    s.type("covshim off");
+    await s.waitFor(/covshim off\n[\s\S]*\n\[0\]PROMPT>\s*$/);
   });
 
   it("warns at shell start while on, once left on past warnAfter (then not again within warnEvery), and for a hand-set variable; COVSHIM_QUIET silences", async () => {
