@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import pc from "picocolors";
 
 const colour = () => !process.env.NO_COLOR && process.stderr.isTTY;
@@ -6,3 +8,25 @@ const colour = () => !process.env.NO_COLOR && process.stderr.isTTY;
 export const say = (msg: string) => process.stderr.write(`covshim: ${msg}\n`);
 export const warn = (msg: string) => process.stderr.write(`${colour() ? pc.yellow("covshim: warning:") : "covshim: warning:"} ${msg}\n`);
 export const out = (msg: string) => process.stdout.write(msg.endsWith("\n") ? msg : msg + "\n");
+
+/**
+ * The one rule of --json, --xml, --lcov and --markdown in every command:
+ * alone or `-`, to standard output; `FILE`, written there (and said so).
+ */
+export const toStdout = (to: unknown): boolean => to === true || to === "-";
+
+export function emit(to: true | string, text: string, what: string): void {
+  if (toStdout(to)) {
+    out(text);
+    return;
+  }
+  const file = resolvePath(to as string);
+  writeFileSync(file, text.endsWith("\n") ? text : text + "\n");
+  say(`${what} in ${file}`);
+}
+
+/** The option that follows the rule, for a command's spec. */
+export const machineOption = (name: "json" | "xml" | "lcov" | "markdown", what: string) => ({
+  flags: `--${name} [file]`,
+  help: `${what}: to FILE, or to standard output (alone or '-')`,
+});

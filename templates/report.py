@@ -132,6 +132,8 @@ with warnings.catch_warnings(record=True) as caught:
                 if keep:
                     extra["morfs"] = keep
             result["total"] = cov.json_report(outfile=args["json"], **extra)
+        if args.get("xml"):
+            cov.xml_report(outfile=args["xml"], **quiet)
         if args.get("html"):
             cov.html_report(directory=args["html"], **quiet)
     except NoDataError as e:

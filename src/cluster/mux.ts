@@ -20,8 +20,11 @@ import { dirs, sshControlDir, sshControlRoot } from "../paths.js";
 /** Seconds a master stays without a session: covers the gap between a command's probe and install phases. */
 const PERSIST_SECONDS = 60;
 const MASTER = "ControlMaster=auto";
-/** sun_path holds 108 bytes, and OpenSSH binds the master to the path plus 17 bytes of its own first. */
-const MAX_PATH = 90;
+/**
+ * sun_path holds 108 bytes (104 on macOS), and OpenSSH binds the master to
+ * the path plus 17 bytes of its own first.
+ */
+const MAX_PATH = (process.platform === "darwin" ? 104 : 108) - 18;
 
 let controlDir: string | null | undefined;
 const used = new Map<string, { path: string; base: string[] }>();

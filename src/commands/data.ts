@@ -7,7 +7,7 @@ import { readState, withLock } from "../state/state.js";
 import { pickInstall } from "../install/choose.js";
 import { bytes, currentRun, previousRuns, pruneRuns } from "../coverage/runs.js";
 import { clock, plural, tilde } from "../human.js";
-import { out, say } from "../output.js";
+import { emit, machineOption, out, say } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const data: CommandSpec = {
@@ -16,7 +16,7 @@ export const data: CommandSpec = {
   summary: "the data of an install: current run, previous runs, saved reports, their sizes; 'prune' deletes the previous runs",
   details: `ACTION is 'prune': the previous runs go, the current data and the saved reports stay. 'enable' keeps the last few runs by itself (config keepRuns, default 3). ${TARGET_HELP}`,
   examples: ["covshim data", "covshim data $GPHOME --json", "covshim data prune"],
-  options: [{ flags: "--json", help: "machine-readable" }],
+  options: [machineOption("json", "machine-readable")],
   async action([a, b], o) {
     // `covshim data prune`: the action alone, no TARGET.
     const [target, action] = b === undefined && a === "prune" ? [undefined, "prune"] : [a, b];
@@ -34,7 +34,7 @@ export const data: CommandSpec = {
       const prev = previousRuns(rec.dataDir);
       const reports = savedReports(join(reportsDir(d, rec.id)));
       if (o.json) {
-        out(JSON.stringify({ install: rec.name, current: cur, previous: prev, reports }, null, 2));
+        emit(o.json as true | string, JSON.stringify({ install: rec.name, current: cur, previous: prev, reports }, null, 2), "the data");
         return;
       }
       out(`${rec.name}: current run ${plural(cur.files, "data file")}, ${bytes(cur.bytes)} in ${tilde(cur.dir)}`);

@@ -9,10 +9,11 @@ import { validName } from "../names.js";
 import { type CovJson, hasData, reportNotes, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
-import { changedPercent, changedReport, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
+import { changedBranchPercent, changedPercent, changedReport, githubAnnotations, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
+import { cobertura, lcov } from "../coverage/formats.js";
 import { changedPaths, gitChange, type PathMap } from "../coverage/gitchange.js";
 import { changedHtml } from "../coverage/changedhtml.js";
-import { out, say, warn } from "../output.js";
+import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { CommandSpec } from "./spec.js";
 
@@ -29,23 +30,37 @@ export const diff: CommandSpec = {
     "covshim diff before --changed --map $GPHOME/lib/python/gppylib=~/gpdb/gpMgmt/bin/gppylib",
   ],
   options: [
-    { flags: "--json [file]", help: "machine-readable, to FILE ('-' or none: stdout)" },
+    machineOption("json", "machine-readable"),
     { flags: "--in <target>", help: "the install, when several have a report of that name" },
     { flags: "--changed [ref]", help: "only the lines of the git change since REF (default: the merge base with the upstream branch, else HEAD) in the work tree" },
     { flags: "--map <from=to>", help: "with --changed: measured files under FROM (an installed copy) are the checkout's files under TO; comma-separated for several" },
     { flags: "--fail-under <percent>", help: "with --changed: exit 1 when fewer of the changed lines ran" },
-    { flags: "--markdown <file>", help: "with --changed: a summary for a review comment ('-': stdout)" },
+    { flags: "--fail-under-branches <percent>", help: "with --changed and branch data (enable --branch): exit 1 when fewer of the changed lines' branches were taken" },
+    machineOption("markdown", "with --changed: a summary for a review comment or a CI job's page"),
+    machineOption("xml", "with --changed: Cobertura XML of the changed files, named as in the repository (diff-cover, Codecov's patch status)"),
+    machineOption("lcov", "with --changed: an LCOV tracefile of the changed files, named as in the repository"),
+    { flags: "--github", help: "with --changed: GitHub Actions annotations (::warning) for changed lines never run and branches never taken, on standard output" },
     { flags: "--contexts", help: "with --changed: which tests or features ran each changed line (needs enable --contexts)" },
     { flags: "--html <dir>", help: "with --changed: a page per changed file (the lines marked, contexts on hover) and an index" },
   ],
   async action([base, head], opts) {
-    const o = opts as { json?: boolean | string; in?: string; changed?: string | boolean; map?: string; failUnder?: string; markdown?: string; contexts?: boolean; html?: string };
+    const o = opts as { json?: true | string; in?: string; changed?: string | boolean; map?: string; failUnder?: string; failUnderBranches?: string; markdown?: true | string; xml?: true | string; lcov?: true | string; github?: boolean; contexts?: boolean; html?: string };
     const changedOnly = o.changed !== undefined;
-    for (const [flag, given] of [["--map", o.map], ["--fail-under", o.failUnder], ["--markdown", o.markdown], ["--contexts", o.contexts], ["--html", o.html]] as const) {
+    const flags = [["--map", o.map], ["--fail-under", o.failUnder], ["--fail-under-branches", o.failUnderBranches], ["--markdown", o.markdown], ["--xml", o.xml], ["--lcov", o.lcov], ["--github", o.github], ["--contexts", o.contexts], ["--html", o.html]] as const;
+    for (const [flag, given] of flags) {
       if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
     }
-    const failUnder = o.failUnder === undefined ? undefined : Number(o.failUnder);
-    if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) throw usageError(`--fail-under takes a percent from 0 to 100, not '${o.failUnder}'`);
+    const onStdout = (["json", "markdown", "xml", "lcov"] as const).filter((k) => o[k] !== undefined && toStdout(o[k])).map((k) => `--${k}`);
+    if (o.github) onStdout.push("--github");
+    if (onStdout.length > 1) throw usageError(`only one of ${onStdout.join(", ")} can go to standard output: give the others a FILE`);
+    const percent = (flag: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!(Number.isFinite(n) && n >= 0 && n <= 100)) throw usageError(`${flag} takes a percent from 0 to 100, not '${v}'`);
+      return n;
+    };
+    const failUnder = percent("--fail-under", o.failUnder);
+    const failUnderBranches = percent("--fail-under-branches", o.failUnderBranches);
     const maps: PathMap[] = (o.map ?? "").split(",").filter(Boolean).map((m) => {
       const at = m.indexOf("=");
       if (at <= 0 || at === m.length - 1) throw usageError(`--map takes FROM=TO, not '${m}'`);
@@ -103,33 +118,37 @@ export const diff: CommandSpec = {
         for (const [name, html] of pages) writeFileSync(join(dir, name), html);
         say(`HTML pages of the change in ${join(dir, "index.html")}`);
       }
-      if (o.markdown === "-") out(renderChangedMarkdown(r, ranges));
-      else if (o.markdown !== undefined) writeFileSync(o.markdown, renderChangedMarkdown(r, ranges));
-      if (o.json) emitJson(o.json, r);
-      else if (o.markdown !== "-") {
+      const bp = changedBranchPercent(r);
+      if (failUnderBranches !== undefined && bp === null) throw new CovshimError(`--fail-under-branches needs branch data: enable ${rec.name} with --branch, run the tests, then diff`);
+      const failed = [
+        failUnder !== undefined && changedPercent(r) < failUnder ? `${changedPercent(r).toFixed(1)}% of the changed lines ran, under --fail-under ${failUnder}` : "",
+        failUnderBranches !== undefined && bp! < failUnderBranches ? `${bp!.toFixed(1)}% of the changed lines' branches were taken, under --fail-under-branches ${failUnderBranches}` : "",
+      ].filter(Boolean);
+      const threshold = [
+        failUnder !== undefined ? `Threshold ${failUnder}% of the changed lines: ${changedPercent(r) >= failUnder ? "held" : "**not held**"}.` : "",
+        failUnderBranches !== undefined ? `Threshold ${failUnderBranches}% of their branches: ${bp! >= failUnderBranches ? "held" : "**not held**"}.` : "",
+      ].filter(Boolean).join(" ");
+      if (o.markdown !== undefined) emit(o.markdown, renderChangedMarkdown(r, ranges, threshold || undefined), "Markdown summary");
+      // Named as in the repository, so that tools reading the checkout find them.
+      const named = r.files.map((f) => ({ name: f.repoPath, file: h.files[f.path]! }));
+      if (o.xml !== undefined) emit(o.xml, cobertura(named, [...new Set(files.filter((f) => r.files.some((c) => c.path === f.path)).map((f) => f.top))], h.meta?.version ?? "covshim"), "Cobertura XML of the change");
+      if (o.lcov !== undefined) emit(o.lcov, lcov(named), "LCOV tracefile of the change");
+      if (o.github) process.stdout.write(githubAnnotations(r));
+      if (o.json !== undefined) emit(o.json, JSON.stringify(r, null, 2), "JSON");
+      if (!onStdout.length) {
         const { default: pc } = await import("picocolors");
         const colour = !process.env.NO_COLOR && process.stdout.isTTY;
         out(renderChanged(r, ranges, colour ? { bad: pc.red, warn: pc.yellow } : undefined));
       }
-      if (failUnder !== undefined && changedPercent(r) < failUnder) throw new CovshimError(`${changedPercent(r).toFixed(1)}% of the changed lines ran, under --fail-under ${failUnder}`);
+      if (failed.length) throw new CovshimError(failed.join("; "));
       return;
     }
     const rows = diffReports(b, h);
     const totals = { before: b.totals.covered_lines, after: h.totals.covered_lines, statements: rows.reduce((n, r) => n + r.statements, 0) };
-    if (o.json) emitJson(o.json, { base, head: head ?? "current", install: rec.name, totals, files: rows });
+    if (o.json !== undefined) emit(o.json, JSON.stringify({ base, head: head ?? "current", install: rec.name, totals, files: rows }, null, 2), "JSON");
     else out(renderDiff(rows, base!, head ?? "current", totals));
   },
 };
-
-/** `--json` alone or `--json -`: stdout; `--json FILE`: that file. */
-function emitJson(to: true | string, value: unknown): void {
-  const text = JSON.stringify(value, null, 2);
-  if (to === true || to === "-") out(text);
-  else {
-    writeFileSync(resolve(to), text + "\n");
-    say(`JSON in ${resolve(to)}`);
-  }
-}
 
 function savedList(d: Dirs, state: State): string {
   const names = Object.values(state.installs).flatMap((i) => {

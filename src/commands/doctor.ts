@@ -3,7 +3,7 @@ import { CovshimError } from "../errors.js";
 import { dirs } from "../paths.js";
 import { readState, type State } from "../state/state.js";
 import { type Finding, diagnose } from "../switch/doctor.js";
-import { out } from "../output.js";
+import { emit, machineOption, out } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const doctor: CommandSpec = {
@@ -15,7 +15,7 @@ export const doctor: CommandSpec = {
   options: [
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
     { flags: "--hosts <file>", help: "check every host of a GPDB hostfile too" },
-    { flags: "--json", help: "the findings as JSON: [{ level, text, fix }]" },
+    machineOption("json", "the findings as JSON: { findings: [{ level, text, fix }] }"),
   ],
   async action([target], o) {
     const d = dirs();
@@ -27,7 +27,7 @@ export const doctor: CommandSpec = {
       findings.push({ level: "block", text: (e as Error).message, fix: "covshim off" });
     }
     findings.push(...(await diagnose(state, await loadConfig(d), target, o as { python?: string; hosts?: string })));
-    if (o.json) out(JSON.stringify({ findings }, null, 2));
+    if (o.json) emit(o.json as true | string, JSON.stringify({ findings }, null, 2), "the findings");
     else for (const f of findings) {
       const tag = f.level === "ok" ? "ok   " : f.level === "warn" ? "warn " : "BLOCK";
       out(`${tag} ${f.text}${f.fix ? `\n      fix: ${f.fix}` : ""}`);

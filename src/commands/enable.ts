@@ -5,7 +5,7 @@ import { readState, withLock } from "../state/state.js";
 import { writeShellFile } from "../shells/statefile.js";
 import { type EnableOptions, planEnable } from "../switch/plan.js";
 import { applyEnable } from "../switch/apply.js";
-import { out, say, warn } from "../output.js";
+import { emit, machineOption, say, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 import { reachNote } from "../shells/variable.js";
 import { clock, plural, span, tilde } from "../human.js";
@@ -30,7 +30,7 @@ export const enable: CommandSpec = {
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
     { flags: "--hosts <file>", help: "install scope on every host of a GPDB hostfile too, over ssh" },
     { flags: "--group <group>", help: "install scope: measure the processes of this group's members too (others' stay unmeasured)" },
-    { flags: "--json", help: "print what was turned on as JSON on standard output" },
+    machineOption("json", "what was turned on, as JSON"),
   ],
   async action([target], opts) {
     const o = opts as EnableOptions;
@@ -54,7 +54,7 @@ export const enable: CommandSpec = {
       const rec = r.rec;
       if (opts.json) {
         const { id: _id, shim, env: _env, ...shown } = rec;
-        out(JSON.stringify({ ...shown, shim: shim?.path ?? null, measuring: plan.measuring, recorderWhy: plan.recorder.why, turnedOff: r.turnedOff, movedAside: r.movedAside }, null, 2));
+        emit(opts.json as true | string, JSON.stringify({ ...shown, shim: shim?.path ?? null, measuring: plan.measuring, recorderWhy: plan.recorder.why, turnedOff: r.turnedOff, movedAside: r.movedAside }, null, 2), "what was turned on");
       }
       if (rec.hosts?.length && plan.hosts) say(`on for every process on ${plan.hosts.length} hosts too: ${plan.hosts.map((h) => h.host).join(", ")}`);
       say(`measuring ${rec.name} (${rec.kind}, Python ${rec.pythonVersion}, coverage ${rec.coverageVersion}); data in ${tilde(rec.dataDir)}`);

@@ -11,7 +11,8 @@ import { type CovJson, hasData, recordsContexts, reportNotes, reportOnce } from 
 import { contextNames } from "../coverage/changed.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { noDataLine } from "../coverage/hints.js";
-import { out, say, warn } from "../output.js";
+import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
+import { lcov, reportMarkdown } from "../coverage/formats.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const report: CommandSpec = {
@@ -22,13 +23,19 @@ export const report: CommandSpec = {
   examples: ["covshim report", "covshim report $GPHOME --html /tmp/cov-html", "covshim report --save before    # then: covshim diff before"],
   options: [
     { flags: "--html <dir>", help: "write an HTML report" },
-    { flags: "--json <file>", help: "write coverage's JSON report (- for standard output, instead of the table)" },
+    machineOption("json", "coverage's JSON report"),
+    machineOption("xml", "Cobertura XML, coverage's own (Codecov, GitLab, SonarQube, diff-cover)"),
+    machineOption("lcov", "an LCOV tracefile (Coveralls, genhtml)"),
+    machineOption("markdown", "a summary for a CI job's page: totals, the least covered files, --fail-under"),
     { flags: "--fail-under <n>", help: "exit 1 when the total is below N percent" },
     { flags: "--save <name>", help: "keep this report for 'covshim diff'" },
     { flags: "--contexts", help: "after the table, per line, the tests or features that ran it (needs enable --contexts)" },
   ],
   async action([target], opts) {
-    const o = opts as { html?: string; json?: string; failUnder?: string; save?: string; contexts?: boolean };
+    const o = opts as { html?: string; json?: true | string; xml?: true | string; lcov?: true | string; markdown?: true | string; failUnder?: string; save?: string; contexts?: boolean };
+    const machine = (["json", "xml", "lcov", "markdown"] as const).filter((k) => o[k] !== undefined);
+    const onStdout = machine.filter((k) => toStdout(o[k]));
+    if (onStdout.length > 1) throw usageError(`only one of ${onStdout.map((k) => `--${k}`).join(", ")} can go to standard output: give the others a FILE`);
     let failUnder: number | undefined;
     if (o.failUnder !== undefined) {
       failUnder = Number(o.failUnder);
@@ -42,21 +49,25 @@ export const report: CommandSpec = {
     const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
     try {
       if (o.contexts && !recordsContexts(rec)) throw new CovshimError(`${rec.name} records no contexts: enable it with --contexts, run the tests, then report`);
-      const needJson = o.json !== undefined || o.save !== undefined || !!o.contexts;
+      const needJson = o.json !== undefined || o.lcov !== undefined || o.markdown !== undefined || o.save !== undefined || !!o.contexts;
       const jsonFile = join(tmp, "report.json");
+      const xmlFile = join(tmp, "coverage.xml");
       const html = o.html ? resolve(o.html) : undefined;
-      const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, html }, true);
+      const r = await reportOnce(rec, { combine: true, text: true, json: needJson ? jsonFile : undefined, xml: o.xml !== undefined ? xmlFile : undefined, html }, true);
       if (r.combined) say(`combined ${r.combined} data file${r.combined === 1 ? "" : "s"} into ${join(rec.dataDir, ".coverage")}`);
       reportNotes(rec, r).forEach(warn);
       if (r.noData !== undefined) throw noData();
-      if (o.json === "-") out(readFileSync(jsonFile, "utf8"));
-      else out(r.text);
-      if (o.contexts && o.json !== "-") out(contextLines(JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson));
-      if (html) say(`HTML report in ${html}/index.html`);
-      if (o.json && o.json !== "-") {
-        copyFileSync(jsonFile, resolve(o.json));
-        say(`JSON report in ${resolve(o.json)}`);
+      // The table, unless a machine format has standard output.
+      if (!onStdout.length) {
+        out(r.text);
+        if (o.contexts) out(contextLines(JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson));
       }
+      if (html) say(`HTML report in ${html}/index.html`);
+      const j = needJson ? (JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson) : undefined;
+      if (o.json !== undefined) emit(o.json, readFileSync(jsonFile, "utf8"), "JSON report");
+      if (o.xml !== undefined) emit(o.xml, readFileSync(xmlFile, "utf8"), "Cobertura XML");
+      if (o.lcov !== undefined) emit(o.lcov, lcov(Object.entries(j!.files).map(([name, file]) => ({ name, file }))), "LCOV tracefile");
+      if (o.markdown !== undefined) emit(o.markdown, reportMarkdown(j!, rec.name, failUnder), "Markdown summary");
       if (o.save) {
         const f = savedReport(d, rec.id, o.save);
         mkdirSync(dirname(f), { recursive: true, mode: 0o700 });

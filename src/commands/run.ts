@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { plural, tilde } from "../human.js";
 import { constants } from "node:os";
 import { CovshimError, usageError } from "../errors.js";
@@ -9,7 +8,7 @@ import { loadConfig } from "../config.js";
 import { hasData, installEnv, reportNotes, reportOnce } from "../coverage/report.js";
 import { endRun, startRun } from "../switch/run.js";
 import type { EnableOptions } from "../switch/plan.js";
-import { out, say, warn } from "../output.js";
+import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const run: CommandSpec = {
@@ -22,7 +21,7 @@ export const run: CommandSpec = {
   options: [
     { flags: "--append", help: "add to the data already collected" },
     { flags: "--python <exe>", help: "interpreter of a dir or gpdb install" },
-    { flags: "--json <file>", help: "write { exitCode, files, total } after the command (- for standard output)" },
+    machineOption("json", "{ exitCode, files, total, dataFile } after the command"),
   ],
   async action([target], opts, cmd) {
     if (!cmd.length) throw usageError("nothing to run: covshim run [TARGET] -- CMD ...");
@@ -49,18 +48,14 @@ export const run: CommandSpec = {
         const files = lines.filter((l) => !/^(Name|TOTAL|-+)/.test(l) && l.trim()).length;
         Object.assign(summary, { files, total: r.total ?? null });
         const line = `covshim: ${plural(files, "file")} measured; ${total.replace(/\s+/g, " ")}`;
-        if (opts.json === "-") say(line.replace(/^covshim: /, ""));
+        if (toStdout(opts.json)) say(line.replace(/^covshim: /, ""));
         else out(line);
         say(`full report: covshim report ${rec.name}; data in ${tilde(summary.dataFile)}`);
       }
     } catch (e) {
       warn(`report failed: ${(e as Error).message}`);
     }
-    if (typeof opts.json === "string") {
-      const text = JSON.stringify(summary, null, 2);
-      if (opts.json === "-") out(text);
-      else writeFileSync(resolve(opts.json), text + "\n");
-    }
+    if (opts.json) emit(opts.json as true | string, JSON.stringify(summary, null, 2), "the summary");
     process.exitCode = code;
   },
 };

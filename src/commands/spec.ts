@@ -30,23 +30,30 @@ export const TARGET_HELP =
 const camel = (flag: string) => flag.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /**
- * Parses argv for a command whose options are all flags without values, as
- * commander would; null for anything else (help, values, unknown options),
- * which then goes to the full CLI.
+ * Parses argv for a command whose options are flags, or flags with an
+ * optional value (`--json [file]`: the next word, if it is not an option),
+ * as commander would; null for anything else (help, required values,
+ * unknown options), which then goes to the full CLI.
  */
 export function fastParse(spec: CommandSpec, argv: string[]): { args: (string | undefined)[]; opts: Record<string, unknown> } | null {
-  const flags = new Map<string, string>();
+  const flags = new Map<string, { key: string; optional: boolean }>();
   for (const o of spec.options ?? []) {
-    if (/[<[]/.test(o.flags)) continue;
-    for (const f of o.flags.split(/[ ,]+/)) if (f.startsWith("--")) flags.set(f, camel(f));
+    if (/</.test(o.flags)) continue;
+    const optional = /\[/.test(o.flags);
+    for (const f of o.flags.split(/[ ,]+/)) if (f.startsWith("--")) flags.set(f, { key: camel(f), optional });
   }
   const opts: Record<string, unknown> = {};
   const args: string[] = [];
-  for (const a of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
     if (a.startsWith("-")) {
-      const key = flags.get(a);
-      if (!key) return null;
-      opts[key] = true;
+      const flag = flags.get(a);
+      if (!flag) return null;
+      const next = argv[i + 1];
+      if (flag.optional && next !== undefined && (next === "-" || !next.startsWith("-"))) {
+        opts[flag.key] = next;
+        i++;
+      } else opts[flag.key] = true;
     } else args.push(a);
   }
   const params = (spec.args ?? "").split(/\s+/).filter(Boolean);

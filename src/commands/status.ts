@@ -2,7 +2,7 @@ import { dirs } from "../paths.js";
 import { readState } from "../state/state.js";
 import { type StatusInstall, statusOf } from "../state/status.js";
 import { clock, plural, span, tilde } from "../human.js";
-import { out } from "../output.js";
+import { emit, machineOption, out } from "../output.js";
 import type { CommandSpec } from "./spec.js";
 
 export const status: CommandSpec = {
@@ -11,13 +11,13 @@ export const status: CommandSpec = {
   details: "One line per install that is on (or needs attention); --all lists every install covshim knows.",
   examples: ["covshim status", "covshim status --all", "covshim status --check && echo 'nothing is measured'", "covshim status --json | jq '.installs[].dataFiles'"],
   options: [
-    { flags: "--json", help: "machine-readable (shape in PRODUCT.md)" },
+    machineOption("json", "machine-readable (shape in PRODUCT.md)"),
     { flags: "--check", help: "exit 1 when anything is on" },
     { flags: "--all", help: "every install covshim knows, also those that are off" },
   ],
   async action(_args, o) {
     const s = statusOf(readState(dirs()));
-    if (o.json) out(JSON.stringify(s, null, 2));
+    if (o.json) emit(o.json as true | string, JSON.stringify(s, null, 2), "status");
     else {
       const attention = (i: StatusInstall) => i.enabled || !!i.shim || i.hosts?.some((h) => h.state === "unreachable");
       const shown = o.all ? s.installs : s.installs.filter(attention);

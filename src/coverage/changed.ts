@@ -1,4 +1,5 @@
 import type { CovJson } from "./report.js";
+import { branchesByLine } from "./formats.js";
 
 /**
  * The lines of a git change, and coverage restricted to them. Pure: git's
@@ -66,6 +67,13 @@ export interface ChangedFile {
   coveredBefore?: number[];
   /** With --contexts: for each changed line that ran, the tests or features that ran it. */
   contexts?: Record<string, string[]>;
+  /**
+   * With branch data (enable --branch): the branches of the changed lines,
+   * and each changed line that ran with a branch that never did: line ->
+   * the lines it never went to (negative: never left the function from there).
+   */
+  branches?: { total: number; taken: number };
+  partial?: Record<string, number[]>;
 }
 
 export interface ChangedReport {
@@ -73,7 +81,7 @@ export interface ChangedReport {
   head: string;
   ref: string;
   files: ChangedFile[];
-  totals: { changed: number; covered: number; missing: number; lost: number; coveredBefore?: number };
+  totals: { changed: number; covered: number; missing: number; lost: number; coveredBefore?: number; branches?: number; branchesTaken?: number };
 }
 
 const sorted = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b);
@@ -114,14 +122,45 @@ export function changedReport(
       f.coveredBefore = changed.filter((l) => tested.some((k) => l >= k.c && l < k.c + k.d));
     }
     if (withContexts) f.contexts = Object.fromEntries(covered.map((l) => [String(l), contextNames(h.contexts?.[String(l)])]));
+    if (h.executed_branches !== undefined || h.missing_branches !== undefined) {
+      const br = branchesByLine(h);
+      f.branches = { total: 0, taken: 0 };
+      f.partial = {};
+      for (const l of changed) {
+        const b = br.get(l);
+        if (!b) continue;
+        f.branches.total += b.targets.length;
+        if (!ran.has(l)) continue;
+        f.branches.taken += b.taken.size;
+        const never = b.targets.filter((t) => !b.taken.has(t));
+        if (never.length) f.partial[String(l)] = never;
+      }
+    }
     out.push(f);
   }
   out.sort((x, y) => x.repoPath.localeCompare(y.repoPath));
   const sum = (k: "changed" | "covered" | "missing" | "lost") => out.reduce((n, f) => n + f[k].length, 0);
   const totals: ChangedReport["totals"] = { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") };
   if (base) totals.coveredBefore = out.reduce((n, f) => n + (f.coveredBefore?.length ?? 0), 0);
+  addBranchTotals(out, totals);
   return { ...names, files: out, totals };
 }
+
+function addBranchTotals(files: ChangedFile[], totals: ChangedReport["totals"]): void {
+  if (!files.some((f) => f.branches)) return;
+  totals.branches = files.reduce((n, f) => n + (f.branches?.total ?? 0), 0);
+  totals.branchesTaken = files.reduce((n, f) => n + (f.branches?.taken ?? 0), 0);
+}
+
+/** Percent of the changed lines' branches that HEAD took (100 when they have none); null without branch data. */
+export const changedBranchPercent = (r: ChangedReport): number | null =>
+  r.totals.branches === undefined ? null : r.totals.branches ? (100 * r.totals.branchesTaken!) / r.totals.branches : 100;
+
+/** "12→14, 20→exit": a changed line's branches that never ran. */
+export const partialText = (p: Record<string, number[]>) =>
+  Object.entries(p)
+    .flatMap(([l, ts]) => ts.map((t) => `${l}→${t < 0 ? "exit" : t}`))
+    .join(", ");
 
 /** Percent of the changed lines that HEAD ran (100 when the change has none). */
 export const changedPercent = (r: ChangedReport) => (r.totals.changed ? (100 * r.totals.covered) / r.totals.changed : 100);
@@ -135,6 +174,7 @@ export function mergeReports(parts: ChangedReport[], names: { base: string | nul
   const sum = (k: "changed" | "covered" | "missing" | "lost" | "coveredBefore") => parts.reduce((n, p) => n + (p.totals[k] ?? 0), 0);
   const totals: ChangedReport["totals"] = { changed: sum("changed"), covered: sum("covered"), missing: sum("missing"), lost: sum("lost") };
   if (names.base) totals.coveredBefore = sum("coveredBefore");
+  addBranchTotals(files, totals);
   return { ...names, ref: [...new Set(parts.map((p) => p.ref))].join(", "), files, totals };
 }
 
@@ -143,15 +183,20 @@ const pct = (r: ChangedReport) => `${changedPercent(r).toFixed(1)}%`;
 /** For people: a table per file, then the lines not run and the lines lost. `paint` colours on a terminal. */
 export function renderChanged(r: ChangedReport, ranges: (l: number[]) => string, paint: { bad: (s: string) => string; warn: (s: string) => string } = { bad: (s) => s, warn: (s) => s }): string {
   const w = Math.max(4, ...r.files.map((f) => f.repoPath.length));
-  const row = (name: string, c: number | string, b: number | string, v: number | string, m: number | string, l: number | string) =>
-    `${name.padEnd(w)}  ${String(c).padStart(7)}  ${String(b).padStart(6)}  ${String(v).padStart(7)}  ${String(m).padStart(7)}  ${String(l).padStart(5)}`;
-  const head = row("File", "Changed", "Before", "Covered", "Missing", "Lost");
+  const withBranches = r.totals.branches !== undefined;
+  const brCell = (b?: { total: number; taken: number }) => (withBranches ? `  ${(b ? `${b.taken}/${b.total}` : "-").padStart(8)}` : "");
+  const row = (name: string, c: number | string, b: number | string, v: number | string, m: number | string, l: number | string, br = "") =>
+    `${name.padEnd(w)}  ${String(c).padStart(7)}  ${String(b).padStart(6)}  ${String(v).padStart(7)}  ${String(m).padStart(7)}  ${String(l).padStart(5)}${br}`;
+  const head = row("File", "Changed", "Before", "Covered", "Missing", "Lost", withBranches ? `  ${"Branches".padStart(8)}` : "");
   const lines = [`lines changed since ${r.ref}, run in ${r.head}${r.base ? `, lost against ${r.base}` : ""}`, head, "-".repeat(head.length)];
-  for (const f of r.files) lines.push(row(f.repoPath, f.changed.length, f.coveredBefore?.length ?? "-", f.covered.length, f.missing.length, r.base ? f.lost.length : "-"));
-  lines.push("-".repeat(head.length), row("TOTAL", r.totals.changed, r.totals.coveredBefore ?? "-", r.totals.covered, r.totals.missing, r.base ? r.totals.lost : "-"), "", `${pct(r)} of the changed lines ran${r.totals.coveredBefore !== undefined ? `; ${r.totals.coveredBefore} of them replaced code that ran in ${r.base}` : ""}`);
+  for (const f of r.files) lines.push(row(f.repoPath, f.changed.length, f.coveredBefore?.length ?? "-", f.covered.length, f.missing.length, r.base ? f.lost.length : "-", brCell(f.branches)));
+  const tb = withBranches ? { total: r.totals.branches!, taken: r.totals.branchesTaken! } : undefined;
+  const bp = changedBranchPercent(r);
+  lines.push("-".repeat(head.length), row("TOTAL", r.totals.changed, r.totals.coveredBefore ?? "-", r.totals.covered, r.totals.missing, r.base ? r.totals.lost : "-", brCell(tb)), "", `${pct(r)} of the changed lines ran${bp !== null ? `, ${bp.toFixed(1)}% of their branches` : ""}${r.totals.coveredBefore !== undefined ? `; ${r.totals.coveredBefore} of them replaced code that ran in ${r.base}` : ""}`);
   for (const f of r.files) {
     for (const [line, names] of Object.entries(f.contexts ?? {})) if (names.length) lines.push(`${f.repoPath}:${line} — ${names.join(", ")}`);
     if (f.missing.length) lines.push(paint.bad(`${f.repoPath}: changed, never run: ${ranges(f.missing)}`));
+    if (f.partial && Object.keys(f.partial).length) lines.push(paint.warn(`${f.repoPath}: changed, a branch never taken: ${partialText(f.partial)}`));
     if (f.lost.length) lines.push(paint.warn(`${f.repoPath}: unchanged, no longer run: ${ranges(f.lost)}`));
   }
   if (!r.files.length) lines.push("the change touches no measured file");
@@ -159,8 +204,31 @@ export function renderChanged(r: ChangedReport, ranges: (l: number[]) => string,
 }
 
 /** For a review comment. */
-export function renderChangedMarkdown(r: ChangedReport, ranges: (l: number[]) => string): string {
-  const out = [`**Coverage of the change** (since \`${r.ref}\`): ${r.totals.covered} of ${r.totals.changed} changed lines ran (${pct(r)})${r.base ? `; ${r.totals.lost} unchanged lines no longer run (against \`${r.base}\`)` : ""}.`, "", "| File | Changed | Covered | Never run | Lost |", "| --- | ---: | ---: | --- | --- |"];
-  for (const f of r.files) out.push(`| \`${f.repoPath}\` | ${f.changed.length} | ${f.covered.length} | ${f.missing.length ? ranges(f.missing) : ""} | ${f.lost.length ? ranges(f.lost) : ""} |`);
+export function renderChangedMarkdown(r: ChangedReport, ranges: (l: number[]) => string, threshold?: string): string {
+  const bp = changedBranchPercent(r);
+  const wb = bp !== null;
+  const out = [
+    `**Coverage of the change** (since \`${r.ref}\`): ${r.totals.covered} of ${r.totals.changed} changed lines ran (${pct(r)})${wb ? `, ${r.totals.branchesTaken} of ${r.totals.branches} of their branches taken (${bp.toFixed(1)}%)` : ""}${r.base ? `; ${r.totals.lost} unchanged lines no longer run (against \`${r.base}\`)` : ""}.`,
+  ];
+  if (threshold) out.push("", threshold);
+  out.push("", `| File | Changed | Covered | Never run |${wb ? " Branches never taken |" : ""} Lost |`, `| --- | ---: | ---: | --- |${wb ? " --- |" : ""} --- |`);
+  for (const f of r.files) out.push(`| \`${f.repoPath}\` | ${f.changed.length} | ${f.covered.length} | ${f.missing.length ? ranges(f.missing) : ""} |${wb ? ` ${f.partial ? partialText(f.partial) : ""} |` : ""} ${f.lost.length ? ranges(f.lost) : ""} |`);
   return out.join("\n") + "\n";
+}
+
+/**
+ * GitHub Actions workflow commands: one warning per changed line never run
+ * and per branch of a changed line never taken, at its place in the
+ * repository, so that they show on the pull request's diff.
+ */
+export function githubAnnotations(r: ChangedReport): string {
+  const prop = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const out: string[] = [];
+  for (const f of r.files) {
+    for (const l of f.missing) out.push(`::warning file=${prop(f.repoPath)},line=${l},title=covshim::changed line ${l} never ran in ${r.head}`);
+    for (const [l, ts] of Object.entries(f.partial ?? {})) {
+      for (const t of ts) out.push(`::warning file=${prop(f.repoPath)},line=${l},title=covshim::branch ${l}→${t < 0 ? "exit" : t} never taken in ${r.head}`);
+    }
+  }
+  return out.length ? out.join("\n") + "\n" : "";
 }

@@ -17,6 +17,7 @@ table.code{min-width:100%}table.code td.src{width:100%}
 tr.changed td.src{border-left:3px solid #3465a4}
 tr.covered td.src{background:#dff0d8}tr.missing td.src{background:#f8d7da}
 tr.lost td.src{background:#fff3cd}
+tr.partial td.src{background:#fcf8e3;box-shadow:inset -6px 0 0 #f0ad4e}
 .bar{display:inline-block;width:200px;height:.8em;background:#f8d7da;vertical-align:middle}
 .bar span{display:block;height:100%;background:#5cb85c}
 .legend span{margin-right:1.2em}.summary{margin:.5em 0 1em}`;
@@ -26,7 +27,8 @@ const COUNT = `<script>
 (function () {
   var q = function (s) { return document.querySelectorAll(s).length; };
   document.getElementById("summary").textContent =
-    q("tr.changed") + " changed, " + q("tr.changed.covered") + " run, " + q("tr.changed.missing") + " never run, " + q("tr.lost") + " lost";
+    q("tr.changed") + " changed, " + q("tr.changed.covered") + " run, " + q("tr.changed.missing") + " never run, " + q("tr.lost") + " lost" +
+    (q("tr.partial") ? ", " + q("tr.partial") + " with a branch never taken" : "");
 })();
 </script>`;
 
@@ -55,10 +57,12 @@ export function changedHtml(r: ChangedReport, hunks: (f: ChangedFile) => Hunk[],
     if (lines[lines.length - 1] === "") lines.pop();
     const trs = lines.map((text, i) => {
       const n = i + 1;
-      const cls = [changed.has(n) && statements.has(n) ? "changed" : "", covered.has(n) ? "covered" : missing.has(n) ? "missing" : "", lost.has(n) ? "lost" : ""].filter(Boolean);
+      const never = f.partial?.[String(n)];
+      const cls = [changed.has(n) && statements.has(n) ? "changed" : "", covered.has(n) ? "covered" : missing.has(n) ? "missing" : "", lost.has(n) ? "lost" : "", never ? "partial" : ""].filter(Boolean);
       const mark = (set: Set<number>, stmt: boolean) => (stmt ? (set.has(n) ? "●" : "○") : "");
       const who = f.contexts?.[String(n)];
-      const title = who?.length ? ` title="${esc(`ran in: ${who.join(", ")}`)}"` : "";
+      const tips = [never ? `never taken: ${never.map((t) => `${n}→${t < 0 ? "exit" : t}`).join(", ")}` : "", who?.length ? `ran in: ${who.join(", ")}` : ""].filter(Boolean);
+      const title = tips.length ? ` title="${esc(tips.join("; "))}"` : "";
       return `<tr data-line="${n}"${cls.length ? ` class="${cls.join(" ")}"` : ""}${title}><td class="n">${n}</td><td class="m" data-before>${mark(before, !!base && statements.has(n) && !changed.has(n))}</td><td class="m" data-after>${mark(ran, statements.has(n))}</td><td class="src">${esc(text)}</td></tr>`;
     });
     const name = pageName(f.repoPath);
@@ -67,7 +71,7 @@ export function changedHtml(r: ChangedReport, hunks: (f: ChangedFile) => Hunk[],
       page(
         `${f.repoPath}: coverage of the change`,
         `<p><a href="index.html">all changed files</a></p>\n<h1>${esc(f.repoPath)}</h1>\n<p class="summary" id="summary"></p>\n` +
-          `<p class="legend"><span>left mark: ran in ${esc(r.base ?? "(no base)")}</span><span>right mark: ran in ${esc(r.head)}</span><span>blue edge: changed since ${esc(r.ref)}</span><span style="background:#f8d7da">never run</span><span style="background:#fff3cd">unchanged, no longer run</span></p>\n` +
+          `<p class="legend"><span>left mark: ran in ${esc(r.base ?? "(no base)")}</span><span>right mark: ran in ${esc(r.head)}</span><span>blue edge: changed since ${esc(r.ref)}</span><span style="background:#f8d7da">never run</span><span style="background:#fff3cd">unchanged, no longer run</span><span style="background:#fcf8e3">a branch never taken (hover)</span></p>\n` +
           `<table class="code">\n${trs.join("\n")}\n</table>\n${COUNT}`,
       ),
     );

@@ -12,16 +12,29 @@ import type { InstallRecord } from "../state/state.js";
 /** The driver, with the data directory's rules (templates/datafiles.py) before it. */
 const reportSource = `${dataFilesSource}\n${reportDriver}`;
 
+/** One file of coverage's JSON report, the parts covshim reads (branches: with `branch = True`). */
+export interface CovFile {
+  executed_lines: number[];
+  missing_lines: number[];
+  executed_branches?: [number, number][];
+  missing_branches?: [number, number][];
+  contexts?: Record<string, string[]>;
+  summary: { num_statements: number; covered_lines: number; percent_covered: number; num_branches?: number; covered_branches?: number };
+}
+
 /** coverage's JSON report, the parts covshim reads. */
 export interface CovJson {
-  files: Record<string, { executed_lines: number[]; missing_lines: number[]; contexts?: Record<string, string[]>; summary: { num_statements: number; covered_lines: number; percent_covered: number } }>;
-  totals: { num_statements: number; covered_lines: number; percent_covered: number; percent_covered_display?: string };
+  meta?: { version?: string; branch_coverage?: boolean };
+  files: Record<string, CovFile>;
+  totals: { num_statements: number; covered_lines: number; percent_covered: number; percent_covered_display?: string; num_branches?: number; covered_branches?: number };
 }
 
 export interface ReportAsk {
   combine?: boolean;
   text?: boolean;
   json?: string;
+  /** Cobertura XML, coverage's own xml_report. */
+  xml?: string;
   html?: string;
   /** The JSON for these files only. */
   morfs?: string[];

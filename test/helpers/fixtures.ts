@@ -1,7 +1,7 @@
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach } from "vitest";
 import { CLI } from "./tools.js";
 import { compileAll, makeVenv } from "./base.mjs";
@@ -70,4 +70,18 @@ export function evalIn(sh: string, text: string, then: string, env: NodeJS.Proce
   return sh === "fish"
     ? done(spawnSync("fish", ["--no-config", "-c", `${text}\n${then}`], { encoding: "utf8", env, cwd }))
     : done(spawnSync(sh, ["-c", `eval "$(cat)"; ${then}`], { input: text, encoding: "utf8", env, cwd }));
+}
+
+/** git with a committer of its own (the machine may have none). */
+export const gitIn = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, stdio: "pipe" });
+
+/** A git repository at `repo` whose first commit holds these files (path -> text). */
+export function committedRepo(repo: string, files: Record<string, string>): void {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, p)), { recursive: true });
+    writeFileSync(join(repo, p), text);
+  }
+  gitIn(repo, "init", "-q", "-b", "main");
+  gitIn(repo, "add", ".");
+  gitIn(repo, "commit", "-q", "-m", "v1");
 }

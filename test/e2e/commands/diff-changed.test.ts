@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { committedRepo, covshim, gitIn, run, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { CACHE, debianCoveragePython, need } from "../../helpers/tools.js";
 
 /**
@@ -49,7 +49,6 @@ function browser(t: string, args: string[]): string {
   return r.stdout;
 }
 
-const gitIn = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, stdio: "pipe" });
 
 for (const [label, python] of [
   ["coverage 6.5 (Debian)", () => debianCoveragePython()],
@@ -61,12 +60,7 @@ for (const [label, python] of [
       const home = join(t, "home");
       const repo = join(t, "repo");
       const pkg = join(repo, "pkg");
-      mkdirSync(pkg, { recursive: true });
-      writeFileSync(join(pkg, "calc.py"), V1);
-      writeFileSync(join(repo, "run_tests.py"), TESTS_V1);
-      gitIn(repo, "init", "-q", "-b", "main");
-      gitIn(repo, "add", ".");
-      gitIn(repo, "commit", "-q", "-m", "v1");
+      committedRepo(repo, { "pkg/calc.py": V1, "run_tests.py": TESTS_V1 });
       const lib = join(t, "lib");
       mkdirSync(lib);
       const py = python();

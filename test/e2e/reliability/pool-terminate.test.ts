@@ -13,7 +13,7 @@ import { CACHE } from "../../helpers/tools.js";
  * needs load, so two loops run side by side on the 2 cores.
  * COVSHIM_LONG=1: 1,500 runs per loop (the figure in docs/reliability.md).
  */
-const RUNS = process.env.COVSHIM_LONG === "1" ? 1500 : 40;
+const RUNS = process.env.COVSHIM_LONG === "1" ? 1500 : 25;
 
 const PROGRAM = `import multiprocessing
 
