@@ -9,10 +9,12 @@ export const hookLine = (shell: ShellName) =>
   shell === "fish" ? `${process.execPath} ${CLI} hook fish | source` : `eval "$(${process.execPath} ${CLI} hook ${shell})"`;
 
 /** Starts an interactive shell with covshim's hook in its rc file (plus `before`/`after` lines). */
-export function hookedShell(shell: ShellName, dir: string, home: string, opts: { before?: string; after?: string; env?: NodeJS.ProcessEnv } = {}): Term {
+export function hookedShell(shell: ShellName, dir: string, home: string, opts: { before?: string; after?: string; env?: NodeJS.ProcessEnv; noProc?: boolean } = {}): Term {
   const rc = [opts.before ?? "", hookLine(shell), opts.after ?? ""].join("\n");
   const env = baseEnv(home, { TERM: "xterm", ...(opts.env ?? {}) });
-  return new Term(shell, join(dir, `${shell}-${Math.random().toString(36).slice(2, 8)}`), env, rc);
+  // As on macOS: no /proc (an empty one, in a mount namespace of the shell's own).
+  const prefix = opts.noProc ? ["unshare", "-m", "sh", "-c", 'mount -t tmpfs none /proc && exec "$@"', "sh"] : [];
+  return new Term(shell, join(dir, `${shell}-${Math.random().toString(36).slice(2, 8)}`), env, rc, prefix);
 }
 
 /**

@@ -33,11 +33,13 @@ export class Term {
     readonly dir: string,
     readonly env: NodeJS.ProcessEnv,
     rc: string,
+    /** Run the shell through this command first (e.g. into a mount namespace without /proc). */
+    prefix: string[] = [],
   ) {
     need("tmux");
     need(shell === "bash" ? BASH : shell);
     this.socket = `covshim-test-${process.pid}-${++counter}`;
-    const cmd = this.startCommand(rc);
+    const cmd = [...prefix, ...this.startCommand(rc)];
     execFileSync("tmux", ["-L", this.socket, "-f", "/dev/null", "new-session", "-d", "-s", this.name, "-x", "220", "-y", "50", ...cmd], { env: this.env });
     live.push(this);
   }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
-import { hookedShell } from "../../helpers/hooks.js";
+import { hookedShell, processesOver } from "../../helpers/hooks.js";
 import type { ShellName } from "../../helpers/tmux.js";
 
 const SHELLS: ShellName[] = ["bash", "zsh", "fish"];
@@ -80,6 +80,29 @@ describe.each(SHELLS)("%s hook", (sh) => {
     await hand.waitFor(/COVERAGE_PROCESS_START is set but covshim has nothing on/);
     // Left alone: covshim did not set it, so it does not unset it.
     expect(await hand.run(show(sh, "H"))).toContain("H[/my/own.rc|]");
+  });
+});
+
+describe("fish hook without /proc (macOS has none)", () => {
+  it("the left-on warning on the file's clock, the marker, no process per prompt", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    mkdirSync(join(home, "config"), { recursive: true });
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ warnAfter: "2s", warnEvery: "1h" }));
+    const venv = venvWithCoverage(join(t, "venv"));
+    const s = hookedShell("fish", t, home, { noProc: true });
+    await s.ready();
+    expect(await s.run("test -r /proc/uptime; or echo no-proc")).toContain("no-proc");
+    s.type(`covshim enable ${venv} --name mac`);
+    await s.waitFor(/^\(cov:mac\) \[0\]PROMPT> $/m);
+    expect(await s.run(`echo "clock=$__covshim_clock"`)).toContain("clock=file");
+    await new Promise((r) => setTimeout(r, 2500));
+    await s.ready();
+    await s.waitFor(/measurement has been on for 0 min \(cov:mac\)/);
+    await s.ready();
+    expect(s.screen().match(/has been on for/g)).toHaveLength(1);
+    expect(await processesOver(s, 5, t, "noproc")).toEqual([]);
+    expect(s.screen()).not.toMatch(/Unknown|error|No such file/i);
   });
 });
 
