@@ -1,4 +1,5 @@
 import { printError } from "./errors.js";
+import { MACHINE_RULE } from "./output.js";
 import { VERSION } from "./version.js";
 import { COMMANDS } from "./commands/index.js";
 import { closeConnections } from "./cluster/mux.js";
@@ -44,13 +45,15 @@ async function main(argv: string[]): Promise<void> {
       "  covshim report --save after     # the report; covshim diff before after",
       "  covshim off                     # every file back as it was",
       "",
+      MACHINE_RULE,
       "covshim COMMAND --help shows each command's options and examples.",
     ].join("\n"),
   );
   for (const spec of COMMANDS) {
     const c = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).description(spec.summary);
     for (const o of spec.options ?? []) c.option(o.flags, o.help);
-    const more = [spec.details, spec.examples?.length ? `Examples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}` : undefined].filter(Boolean);
+    const machine = spec.options?.some((o) => / \[file\]$/.test(o.flags)) ? MACHINE_RULE : undefined;
+    const more = [spec.details, machine, spec.examples?.length ? `Examples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}` : undefined].filter(Boolean);
     if (more.length) c.addHelpText("after", `\n${more.join("\n\n")}`);
     c.action(async (...a: unknown[]) => {
       // commander passes the arguments, then the options, then the command.

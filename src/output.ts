@@ -25,8 +25,8 @@ export function emit(to: true | string, text: string, what: string): void {
   say(`${what} in ${file}`);
 }
 
+/** The rule, said once: in `covshim --help` and under each command that has such an option. */
+export const MACHINE_RULE = "--json, --xml, --lcov, --markdown [FILE]: alone or '-', to standard output (instead of the table); with FILE, written there.";
+
 /** The option that follows the rule, for a command's spec. */
-export const machineOption = (name: "json" | "xml" | "lcov" | "markdown", what: string) => ({
-  flags: `--${name} [file]`,
-  help: `${what}: to FILE, or to standard output (alone or '-')`,
-});
+export const machineOption = (name: "json" | "xml" | "lcov" | "markdown", what: string) => ({ flags: `--${name} [file]`, help: what });
