@@ -26,6 +26,7 @@ STATE = {"cov": None, "log": None, "seen": {}}
 
 def start_coverage(datadir, log):
     STATE["log"] = log
+    keep_multiprocessing_out()
     try:
         import coverage
     except ImportError as e:
@@ -56,8 +57,8 @@ def start_coverage(datadir, log):
         after_fork(coverage, version < (7, 10, 4))
         import sys
         if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
-            # A spawn child of multiprocessing.
-            hand_over_saves()
+            # A spawn child of multiprocessing, which imports it next.
+            hand_over_saves(spawned=True)
     except Exception as e:
         one_line(e)
         try:
@@ -221,10 +222,35 @@ def save_new():
     cov.save()  # safe_save: never raises
 
 
-def hand_over_saves():
+def keep_multiprocessing_out():
+    """coverage.control imports coverage.multiproc, which imports multiprocessing.
+
+    A program that starts without multiprocessing (CPython's own tests check
+    that `import multiprocessing.spawn` works with sys.executable None, in a
+    fresh interpreter) would find it imported. covshim's coveragerc never asks
+    for `concurrency = multiprocessing`; where a user's rcfile does, coverage
+    calls patch_multiprocessing and the real module is loaded then.
+    """
+    import sys
+    if "multiprocessing" in sys.modules or "coverage.multiproc" in sys.modules:
+        return
+    import types
+    stub = types.ModuleType("coverage.multiproc")
+
+    def patch_multiprocessing(*args, **kwargs):
+        if sys.modules.get("coverage.multiproc") is stub:
+            del sys.modules["coverage.multiproc"]
+        import importlib
+        return importlib.import_module("coverage.multiproc").patch_multiprocessing(*args, **kwargs)
+
+    stub.patch_multiprocessing = patch_multiprocessing
+    sys.modules["coverage.multiproc"] = stub
+
+
+def hand_over_saves(spawned=False):
     """In a multiprocessing child: save new lines whenever it hands something to another process."""
     import sys
-    if "multiprocessing" not in sys.modules:
+    if "multiprocessing" not in sys.modules and not spawned:
         return
     try:
         import multiprocessing.queues as queues
