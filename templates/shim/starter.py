@@ -69,6 +69,63 @@ def start_coverage(datadir, log):
             pass
 
 
+# Signals whose default action ends the process. One that lands while a save
+# writes the data file would leave it torn (a pool's parent terminates a
+# worker that is saving before its next result): held, not handled, for the
+# few milliseconds of the save, then delivered as it would have been. The
+# process's signal dispositions stay its own; a held signal is never lost.
+# (Per thread: a process whose other threads do not block them can still be
+# ended mid-save.)
+HELD = ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+
+
+def hold_signals():
+    try:
+        import signal
+        nums = [getattr(signal, n) for n in HELD if hasattr(signal, n)]
+        mask = getattr(signal, "pthread_sigmask", None)
+        if mask is not None:
+            return ("py", mask(signal.SIG_BLOCK, nums))
+        return ("c",) + c_sigmask(0, nums)  # Python 2.7: libc's, through ctypes
+    except Exception:
+        return None
+
+
+def release_signals(held):
+    if held is None:
+        return
+    try:
+        if held[0] == "py":
+            import signal
+            signal.pthread_sigmask(signal.SIG_SETMASK, held[1])
+        else:
+            c_sigmask(2, None, held[1])
+    except Exception:
+        pass
+
+
+def c_sigmask(how, nums, old=None):
+    # pthread_sigmask(how, set, oldset): SIG_BLOCK is 0 and SIG_SETMASK 2 on
+    # Linux; macOS's are 1 and 3. A sigset_t buffer large enough for either.
+    import ctypes
+    import sys
+    libc = ctypes.CDLL(None)
+    darwin = sys.platform == "darwin"
+    if old is not None:
+        libc.pthread_sigmask(how + (1 if darwin else 0), old, None)
+        return ()
+    new = ctypes.create_string_buffer(128)
+    saved = ctypes.create_string_buffer(128)
+    bits = 0
+    for n in nums:
+        bits |= 1 << (n - 1)
+    for i in range(8):
+        new[i] = chr((bits >> (8 * i)) & 0xFF) if str is bytes else bytes([(bits >> (8 * i)) & 0xFF])
+    if libc.pthread_sigmask(how + (1 if darwin else 0), new, saved) != 0:
+        raise OSError("pthread_sigmask")
+    return (saved,)
+
+
 def one_line(e):
     try:
         import sys
@@ -106,10 +163,13 @@ def prepare(coverage):
         if getattr(self, "_covshim_pid", None) not in (None, os.getpid()):
             return
         # An unwritable or full data directory must not print a traceback at exit.
+        held = hold_signals()
         try:
             save(self)
         except Exception as e:
             log("save-failed", "%s: %s" % (type(e).__name__, e))
+        finally:
+            release_signals(held)
 
     def warn(self, msg, slug=None, once=False):
         try:

@@ -11,7 +11,7 @@ import { gpdb6, gpdb6Env } from "../helpers/gpdb.js";
  * times (the figure in docs/reliability.md); the suite runs it twice.
  */
 const LONG = process.env.COVSHIM_LONG === "1";
-const RUNS = LONG ? 20 : 2;
+const RUNS = LONG ? 20 : 1;
 const APP = join(ROOT, "test", "fixtures", "idioms");
 /** The idioms Python 2.7 has (GPDB 6). */
 const APP27 = join(ROOT, "test", "fixtures", "idioms27");

@@ -103,7 +103,7 @@ const LOST_BY_COVERAGE = ["in_fork_pool", "in_spawn_pool", "in_forkserver_pool",
 
 describe("covshim's recorder records the lines coverage.py's sysmon core records, on the same run", () => {
   // COVSHIM_LONG=1: 400 processes each (the figures in docs/recorder.md).
-  for (const [version, suiteSize] of [[PY312, LONG ? 400 : 90], [PY313, LONG ? 400 : 36]] as const) {
+  for (const [version, suiteSize] of [[PY312, LONG ? 400 : 60], [PY313, LONG ? 400 : 30]] as const) {
     it(`Python ${version}: a suite of ${suiteSize} short processes (subprocess, os.system, exec), and every idiom of test/fixtures/idioms`, { timeout: 600_000 }, () => {
       const s = recorderInstall(version);
       const suite = bothOnOneRun(s, [SUITE, String(suiteSize)], s.t);
@@ -198,7 +198,7 @@ if __name__ == "__main__":
         assert pool.map(f, range(4)) == [1, 2, 3, 4]
 `;
   // Per loop; two loops at once: COVSHIM_LONG=1 makes 1,000 pools of each start method.
-  const POOL_RUNS = LONG ? 500 : 6;
+  const POOL_RUNS = LONG ? 500 : 4;
 
   it(`with Pool(...) under fork, forkserver and spawn: ${POOL_RUNS} runs of each in two loops at once, none hangs, every worker's line is on disk`, { timeout: POOL_RUNS * 12_000 }, async () => {
     const s = recorderInstall(PY312);
