@@ -12,7 +12,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: "forks",
-    maxWorkers: 2,
+    // Three on 2 cores: much of the suite waits (shells under tmux, sshd hosts,
+    // CPython's tests on their timeouts), so a third file fills the gaps.
+    maxWorkers: 3,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

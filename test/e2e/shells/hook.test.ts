@@ -56,14 +56,16 @@ describe.each(SHELLS)("%s hook", (sh) => {
     const t = tempDir();
     const home = join(t, "covshim");
     mkdirSync(join(home, "config"), { recursive: true });
-    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ warnAfter: "2s", warnEvery: "1h" }));
+    // Long enough for a shell to start on a loaded machine before it is due.
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify({ warnAfter: "5s", warnEvery: "1h" }));
     const venv = venvWithCoverage(join(t, "venv"));
     expect(covshim(home, ["enable", venv, "--name", "v2"]).code).toBe(0);
+    const on = Date.now();
     const s = hookedShell(sh, t, home);
     await s.waitFor(/measurement is on in this shell \(cov:v2\)/);
     await s.ready();
     expect(s.screen()).not.toContain("has been on for");
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, Math.max(0, on + 5600 - Date.now())));
     await s.ready();
     await s.waitFor(/measurement has been on for 0 min \(cov:v2\)/);
     await s.ready();
@@ -111,12 +113,14 @@ describe.each(SHELLS)("%s hook and install scope", (sh) => {
     const t = tempDir();
     const home = join(t, "covshim");
     const venv = venvWithCoverage(join(t, "venv"));
-    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "5s"]).code).toBe(0);
+    // Long enough for a shell to start on a loaded machine before it expires.
+    expect(covshim(home, ["enable", venv, "--name", "wide", "--scope", "install", "--for", "8s"]).code).toBe(0);
+    const until = Date.parse(statusJson(home).installs[0]!.expires!);
     const on = hookedShell(sh, t, home);
     await on.waitFor(/install scope: every process of wide is measured until/);
     // Install scope needs no variable in the shell.
     expect(await on.run(show(sh, "I"))).toContain("I[|]");
-    await new Promise((r) => setTimeout(r, 5600));
+    await new Promise((r) => setTimeout(r, Math.max(0, until + 600 - Date.now())));
     const later = hookedShell(sh, t, home);
     await later.waitFor(/install scope of wide has expired: nothing is measured; 'covshim off' removes the shim/);
     expect(covshim(home, ["off"]).code).toBe(0);
