@@ -112,7 +112,7 @@ describe(`every process idiom, ${RUNS} runs per coverage line (COVSHIM_LONG=1: 2
   for (const cell of CELLS) {
     const app = cell.app ?? APP;
     const all = marks(app);
-    it(cell.name, () => {
+    it(cell.name, { timeout: RUNS * 60_000 }, () => {
       const t = tempDir();
       const home = join(t, "home");
       const { python, env } = cell.setup(t, home);
