@@ -57,14 +57,15 @@ export const report: CommandSpec = {
       if (r.combined) say(`combined ${r.combined} data file${r.combined === 1 ? "" : "s"} into ${join(rec.dataDir, ".coverage")}`);
       reportNotes(rec, r).forEach(warn);
       if (r.noData !== undefined) throw noData();
+      const jsonText = needJson ? readFileSync(jsonFile, "utf8") : "";
+      const j = needJson ? (JSON.parse(jsonText) as CovJson) : undefined;
       // The table, unless a machine format has standard output.
       if (!onStdout.length) {
         out(r.text);
-        if (o.contexts) out(contextLines(JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson));
+        if (o.contexts) out(contextLines(j!));
       }
       if (html) say(`HTML report in ${html}/index.html`);
-      const j = needJson ? (JSON.parse(readFileSync(jsonFile, "utf8")) as CovJson) : undefined;
-      if (o.json !== undefined) emit(o.json, readFileSync(jsonFile, "utf8"), "JSON report");
+      if (o.json !== undefined) emit(o.json, jsonText, "JSON report");
       if (o.xml !== undefined) emit(o.xml, readFileSync(xmlFile, "utf8"), "Cobertura XML");
       if (o.lcov !== undefined) emit(o.lcov, lcov(Object.entries(j!.files).map(([name, file]) => ({ name, file }))), "LCOV tracefile");
       if (o.markdown !== undefined) emit(o.markdown, reportMarkdown(j!, rec.name, failUnder), "Markdown summary");

@@ -105,6 +105,7 @@ def release_signals(held):
 
 
 def c_sigmask(how, nums, old=None):
+    # Python 2.7 only (3.3+ has signal.pthread_sigmask).
     # pthread_sigmask(how, set, oldset): SIG_BLOCK is 0 and SIG_SETMASK 2 on
     # Linux; macOS's are 1 and 3. A sigset_t buffer large enough for either.
     import ctypes
@@ -120,7 +121,7 @@ def c_sigmask(how, nums, old=None):
     for n in nums:
         bits |= 1 << (n - 1)
     for i in range(8):
-        new[i] = chr((bits >> (8 * i)) & 0xFF) if str is bytes else bytes([(bits >> (8 * i)) & 0xFF])
+        new[i] = chr((bits >> (8 * i)) & 0xFF)
     if libc.pthread_sigmask(how + (1 if darwin else 0), new, saved) != 0:
         raise OSError("pthread_sigmask")
     return (saved,)

@@ -11,12 +11,6 @@ afterEach(() => {
 
 let counter = 0;
 
-/**
- * The bash the shell tests run: Debian's, unless COVSHIM_TEST_BASH names
- * another (a bash 3.2 built by hand, as docs/shells.md describes; never in CI).
- */
-const BASH = process.env.COVSHIM_TEST_BASH || "bash";
-
 export type ShellName = "bash" | "zsh" | "fish";
 
 /**
@@ -37,7 +31,7 @@ export class Term {
     prefix: string[] = [],
   ) {
     need("tmux");
-    need(shell === "bash" ? BASH : shell);
+    need(shell);
     this.socket = `covshim-test-${process.pid}-${++counter}`;
     const cmd = [...prefix, ...this.startCommand(rc)];
     execFileSync("tmux", ["-L", this.socket, "-f", "/dev/null", "new-session", "-d", "-s", this.name, "-x", "220", "-y", "50", ...cmd], { env: this.env });
@@ -50,7 +44,7 @@ export class Term {
     if (this.shell === "bash") {
       const f = join(home, ".bashrc");
       writeFileSync(f, `PS1='[$?]PROMPT> '\n${rc}\n`);
-      return ["env", `HOME=${home}`, "HISTFILE=/dev/null", BASH, "--noprofile", "--rcfile", f, "-i"];
+      return ["env", `HOME=${home}`, "HISTFILE=/dev/null", "bash", "--noprofile", "--rcfile", f, "-i"];
     }
     if (this.shell === "zsh") {
       writeFileSync(join(home, ".zshrc"), `PS1='[%?]PROMPT> '\n${rc}\n`);
