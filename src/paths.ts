@@ -42,6 +42,8 @@ export const generatedRcfile = (d: Dirs, id: string) => join(installHome(d, id),
 export const shimModule = (home: string) => join(home, "shim.py");
 /** coverage.py's starter, loaded by the shim's module where coverage.py measures. */
 export const starterModule = (home: string) => join(home, "starter.py");
+/** covshim's recorder, loaded by the shim's module where it measures (Python 3.12+). */
+export const recorderModule = (home: string) => join(home, "recorder.py");
 /** The config key `dataDir` moves every install's data under one directory. */
 export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configured ? join(resolve(configured), id) : join(installHome(d, id), "data"));
 export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));
@@ -58,7 +60,9 @@ export const sharedHome = (id: string, env: NodeJS.ProcessEnv = process.env) =>
 
 /** On a cluster host: the same path as locally (same user, same layout). */
 export const remoteHome = (d: Dirs, id: string) => join(d.data, "remote", id);
-export const remoteRcfile = (d: Dirs, id: string) => join(remoteHome(d, id), "coveragerc");
+/** The coveragerc in covshim's directory for an install (here or on a host). */
+export const rcfileIn = (home: string) => join(home, "coveragerc");
+export const remoteRcfile = (d: Dirs, id: string) => rcfileIn(remoteHome(d, id));
 export const remoteDataDir = (d: Dirs, id: string) => join(remoteHome(d, id), "data");
 
 /**

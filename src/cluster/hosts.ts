@@ -5,9 +5,9 @@ import { CovshimError } from "../errors.js";
 import { HostError, agent, fetchPacked, probeHost } from "./ssh.js";
 import { eachHost } from "./fanout.js";
 import type { Target } from "../install/target.js";
-import { type Dirs, remoteDataDir, remoteHome, remoteRcfile, shimModule, starterModule } from "../paths.js";
+import { type Dirs, rcfileIn, remoteDataDir, remoteHome, remoteRcfile, shimModule } from "../paths.js";
 import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../coverage/rcfile.js";
-import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, renderShimModule, renderStarterModule } from "../shim/render.js";
+import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, shimModules } from "../shim/render.js";
 import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
@@ -36,7 +36,7 @@ export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[],
     const c = chooseCore(p, core, rc.branch);
     const shimDir = t.shimDir!;
     const recorder = chooseRecorder(p, { core, branch: rc.branch, userRcfile: false, block: true, installScope, shimDir });
-    const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source: rc.source, omit: rc.omit, contexts: !!rc.contexts, shimDir, block: true }) : undefined;
+    const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source: rc.source, contexts: !!rc.contexts, shimDir, block: true }) : undefined;
     return { host, core: c, recorder, recorderConfig: recCfg, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) };
   });
   const problems = results.flatMap((r) => (r.error ? [r.error.message] : []));
@@ -56,8 +56,7 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const module = shimModule(dir);
   const block = Buffer.from(renderBlock(renderLoader(module), expiresEpoch)).toString("base64");
   const results = await eachHost("enable", plans.map((p) => p.host), async (host, i) => {
-    const moduleText = renderShimModule({ starter: starterModule(dir), rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
-    const modules = { [module]: moduleText, [starterModule(dir)]: renderStarterModule() };
+    const modules = shimModules(dir, { rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
     await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, modules, dataDir, shim, block, ...MARKERS });
     return { host, python: t.python, pythonPath: t.pythonPath, dir, shim, dataDir, state: "on" } satisfies HostRecord as HostRecord;
   });
@@ -127,7 +126,7 @@ export async function collectHosts(rec: InstallRecord, save: () => Promise<void>
         await persist();
       }
       const c = h.collecting;
-      const args = { dataDir: h.dataDir, id: c.id };
+      const args = { dataDir: h.dataDir, id: c.id, rcfile: rcfileIn(h.dir) };
       if (!c.received) {
         const dest = join(rec.dataDir, `.coverage.host-${safeHost}.collect-${c.id}`);
         const r = await fetchPacked(h.host, h.python, pathOf(h), args, dest, (n) => (wire += n));

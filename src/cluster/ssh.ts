@@ -2,16 +2,14 @@ import { spawn } from "node:child_process";
 import { closeSync, createWriteStream, fsyncSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createInflate } from "node:zlib";
-import remoteAgent from "../../templates/remote.py?raw";
-import dataFilesSource from "../../templates/datafiles.py?raw";
-import probeSource from "../../templates/probe.py?raw";
+import remoteAgent from "../../templates/agent/remote.py?raw";
+import { withDataReader } from "../coverage/datasource.js";
 import { CovshimError, usageError } from "../errors.js";
-import type { Probe } from "../install/probe.js";
+import { type Probe, probeSource } from "../install/probe.js";
 import { posixQuote } from "../shells/shell.js";
 import { reuseBroke, reuseOptions } from "./mux.js";
 
-/** The agent, with the data directory's rules (templates/datafiles.py) before it. */
-const remoteSource = `${dataFilesSource}\n${remoteAgent}`;
+const remoteSource = withDataReader(remoteAgent);
 
 /** A GPDB hostfile: one host per line, `#` comments, blank lines ignored. */
 export function readHostfile(file: string): string[] {
@@ -95,7 +93,7 @@ export async function probeHost(host: string, python: string, pythonPath: string
 
 export type AgentAction = "install" | "remove" | "pack" | "ack";
 
-/** Runs the remote agent (templates/remote.py) with one action, in the install's environment. */
+/** Runs the remote agent (templates/agent/remote.py) with one action, in the install's environment. */
 export async function agent(host: string, python: string, pythonPath: string[], action: AgentAction, args: object): Promise<Record<string, unknown>> {
   const b64 = Buffer.from(JSON.stringify(args)).toString("base64");
   const outText = await onHost(host, `unset COVERAGE_PROCESS_START; ${pyCmd(python, pythonPath, [action, b64])}`, remoteSource);

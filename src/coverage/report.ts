@@ -1,16 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import reportDriver from "../../templates/report.py?raw";
-import dataFilesSource from "../../templates/datafiles.py?raw";
+import reportDriver from "../../templates/agent/report.py?raw";
+import { withDataReader } from "./datasource.js";
 import { CovshimError } from "../errors.js";
 import { pythonEnv } from "../install/probe.js";
 import { dataFiles } from "./datadir.js";
 import { readWarnings, warningSummary, warningsLog } from "./warnlog.js";
 import type { InstallRecord } from "../state/state.js";
 
-/** The driver, with the data directory's rules (templates/datafiles.py) before it. */
-const reportSource = `${dataFilesSource}\n${reportDriver}`;
+const reportSource = withDataReader(reportDriver);
 
 /** One file of coverage's JSON report, the parts covshim reads (branches: with `branch = True`). */
 export interface CovFile {

@@ -1,4 +1,5 @@
-import probeSource from "../../templates/probe.py?raw";
+import probeText from "../../templates/agent/probe.py?raw";
+import rulesSource from "../../templates/data/rules.py?raw";
 import { CovshimError } from "../errors.js";
 
 export interface Probe {
@@ -9,19 +10,14 @@ export interface Probe {
   purelib: string;
   siteDirs: string[];
   hasSysMonitoring: boolean;
-  /** Real paths of coverage.py's standard library and third-party places (its inorout.py), for the recorder. */
-  pylibPaths?: string[];
-  thirdPaths?: string[];
-  /** The probe's sys.path directories: the real path of each one inside a venv, "" for the others. */
-  venvDirs?: Record<string, string>;
   /** Site directories in the order site.py reads their .pth files. */
   siteOrder?: string[];
   coverage: {
     importable: boolean;
     version?: string;
     file?: string;
-    /** Its directory's real path. */
-    realDir?: string;
+    /** Python 3.12+: where coverage never measures without a source (templates/data/rules.py), the recorder's bound. */
+    neverMeasured?: string[];
     ctrace?: boolean;
     hasCoreSetting?: boolean;
     hasPatchSetting?: boolean;
@@ -47,6 +43,9 @@ export function pythonEnv(pythonPath: string[] = [], base: NodeJS.ProcessEnv = p
   }
   return env;
 }
+
+/** The probe, with coverage's rules (templates/data/rules.py) before it. */
+export const probeSource = `${rulesSource}\n${probeText}`;
 
 /** Runs the probe once with the install's own interpreter. */
 export async function probe(python: string, opts: { pythonPath?: string[]; env?: Record<string, string> } = {}): Promise<Probe> {

@@ -1,11 +1,11 @@
-import precompileSource from "../../templates/shim/precompile.py?raw";
+import precompileSource from "../../templates/agent/precompile.py?raw";
 import { atomicWrite } from "../fs/atomic.js";
 import { pythonEnv } from "../install/probe.js";
-import { type ShimSettings, renderShimModule, renderStarterModule } from "./render.js";
+import { type ShimSettings, shimModules } from "./render.js";
 
 export interface ModuleTarget {
-  /** The shim's module; settings.starter is coverage.py's starter beside it. */
-  path: string;
+  /** covshim's directory for the install (src/paths.ts): the shim's modules go there. */
+  home: string;
   python: string;
   pythonPath: string[];
   env: Record<string, string>;
@@ -15,7 +15,7 @@ export interface ModuleTarget {
 
 /**
  * Writes the shim's modules outside the install, then has the install's own
- * interpreter compile them (templates/shim/precompile.py) so that measured
+ * interpreter compile them (templates/agent/precompile.py) so that measured
  * processes load code rather than text. A failed compile costs only time:
  * the loader then compiles the text itself.
  */
@@ -23,15 +23,15 @@ export async function writeShimModule(m: ModuleTarget, settings: ShimSettings): 
   // A compiled copy is never older than its text: an enable cut short after
   // this leaves the text alone, which the loader compiles.
   const { readdirSync, rmSync } = await import("node:fs");
-  const { basename, dirname, join } = await import("node:path");
-  for (const module of [m.path, settings.starter]) {
-    const stem = basename(module, ".py");
-    for (const n of readdirSync(dirname(module)).filter((n) => n.startsWith(`${stem}.`) && n.endsWith(".code"))) rmSync(join(dirname(module), n), { force: true });
-  }
-  atomicWrite(settings.starter, renderStarterModule(), m.mode);
-  atomicWrite(m.path, renderShimModule(settings), m.mode);
+  const { basename, join } = await import("node:path");
+  const modules = shimModules(m.home, settings);
+  const stems = ["shim", "starter", "recorder"];
+  for (const n of readdirSync(m.home).filter((n) => stems.some((s) => n.startsWith(`${s}.`) && n.endsWith(".code")))) rmSync(join(m.home, n), { force: true });
+  // A recorder no longer used goes: nothing loads it, and an old text must not linger.
+  if (!Object.keys(modules).some((p) => basename(p) === "recorder.py")) rmSync(join(m.home, "recorder.py"), { force: true });
+  for (const [path, text] of Object.entries(modules)) atomicWrite(path, text, m.mode);
   const { execa } = await import("execa");
-  const r = await execa(m.python, ["-c", precompileSource, m.path, settings.starter], { env: pythonEnv(m.pythonPath, process.env, m.env), extendEnv: false, reject: false, cwd: "/", timeout: 60_000 });
+  const r = await execa(m.python, ["-c", precompileSource, ...Object.keys(modules)], { env: pythonEnv(m.pythonPath, process.env, m.env), extendEnv: false, reject: false, cwd: "/", timeout: 60_000 });
   if (r.exitCode !== 0) return;
   const { chmodSync, chownSync } = await import("node:fs");
   for (const out of String(r.stdout).split("\n").filter(Boolean)) {

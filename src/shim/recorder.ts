@@ -58,18 +58,18 @@ export function chooseRecorder(p: Probe, a: RecorderAsk): RecorderChoice {
   return { recorder: "covshim", why: `Python ${p.version}, sys.monitoring: coverage.py is not imported in the measured processes, each line is on disk as it runs` };
 }
 
-/** The recorder's settings for this install's interpreter, from its probe. */
-export function recorderConfig(p: Probe, o: { source: string[]; omit: string[]; contexts: boolean; shimDir: string; block: boolean }): RecorderConfig {
+/**
+ * The recorder's settings for this install's interpreter, from its probe:
+ * the source as coverage.py reads it, else the places the install's coverage
+ * never measures, as the bound of what is recorded at all.
+ */
+export function recorderConfig(p: Probe, o: { source: string[]; contexts: boolean; shimDir: string; block: boolean }): RecorderConfig {
   const before = new Set(a1Before(p, o));
   return {
     prefix: p.prefix,
     version: p.version.split(".").slice(0, 2).join("."),
     source: o.source,
-    omit: o.omit,
-    pylib: p.pylibPaths ?? [],
-    third: p.thirdPaths ?? [],
-    cover: p.coverage.realDir ? [p.coverage.realDir] : [],
-    venv: p.venvDirs ?? {},
+    skip: o.source.length ? [] : (p.coverage.neverMeasured ?? []),
     contexts: o.contexts,
     a1: p.coveragePths.filter((f) => isA1(f) && !before.has(f)),
   };

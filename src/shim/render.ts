@@ -1,6 +1,7 @@
 import guardTemplate from "../../templates/shim/guard.py?raw";
 import starterTemplate from "../../templates/shim/starter.py?raw";
 import recorderTemplate from "../../templates/shim/recorder.py?raw";
+import { recorderModule, shimModule, starterModule } from "../paths.js";
 
 /** The marked block in a sitecustomize.py; also what the hosts' agent looks for. */
 export const BEGIN = "# >>> covshim >>> managed by covshim; `covshim off` removes this block";
@@ -13,19 +14,19 @@ export const PTH_NAME = "a0_covshim.pth";
  */
 export const pyStr = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-/** What covshim's recorder needs to decide, as coverage.py would, which files to record (templates/shim/recorder.py). */
+/**
+ * What covshim's recorder needs in the process (templates/shim/recorder.py):
+ * only a bound on which files to record, from the install's own coverage;
+ * coverage.py decides within it at report time (templates/data/rules.py).
+ */
 export interface RecorderConfig {
   /** The interpreter it applies to: another one sharing a PYTHONPATH directory gets coverage.py. */
   prefix: string;
   version: string;
+  /** coverage's source setting: directories bound what is recorded, package names are matched by module name. */
   source: string[];
-  omit: string[];
-  /** Real paths: coverage.py's standard library, third-party places and its own directory. */
-  pylib: string[];
-  third: string[];
-  cover: string[];
-  /** sys.path directories the probe saw: the real path of each inside a venv, "" for the others. */
-  venv: Record<string, string>;
+  /** Without a source: the places the install's coverage never measures (standard library, third-party, itself). */
+  skip: string[];
   contexts: boolean;
   /** coverage's own a1_coverage.pth files that site.py reads after the shim. */
   a1: string[];
@@ -36,8 +37,6 @@ const pyLit = (v: unknown): string =>
   typeof v === "string" ? pyStr(v) : typeof v === "boolean" ? (v ? "True" : "False") : Array.isArray(v) ? `[${v.map(pyLit).join(", ")}]` : `{${Object.entries(v as object).map(([k, x]) => `${pyStr(k)}: ${pyLit(x)}`).join(", ")}}`;
 
 export interface ShimSettings {
-  /** coverage.py's starter, its own module beside the shim's (loaded only where coverage.py measures). */
-  starter: string;
   rcfile: string;
   dataDir: string;
   /** Install scope: when measuring stops by itself (seconds since the epoch); 0 in shell scope. */
@@ -47,47 +46,57 @@ export interface ShimSettings {
 }
 
 /**
- * The shim's module, written outside the install (src/paths.ts shimModule):
- * the guard that runs first and picks a recorder, and covshim's recorder
- * when the install uses it, after the settings. coverage.py's starter is a
- * module of its own (renderStarterModule), loaded only where it is needed.
+ * Every module of the shim for one install, by path, in covshim's own
+ * directory for it (`home`: src/paths.ts): the guard with its settings, which
+ * every measured process runs; coverage.py's starter; covshim's recorder
+ * where the install uses it. The guard loads one of the other two.
  */
-export function renderShimModule(o: ShimSettings): string {
+export function shimModules(home: string, o: ShimSettings): Record<string, string> {
   const settings = [
     "# Written by covshim for one install at enable (src/shim/render.ts); `covshim off --purge` deletes it.",
-    `STARTER = ${pyStr(o.starter)}`,
+    `STARTER = ${pyStr(starterModule(home))}`,
+    `RECORDER_MODULE = ${pyStr(recorderModule(home))}`,
     `EXPIRES = ${Math.floor(o.expiresEpoch)}`,
     `RCFILE = ${pyStr(o.rcfile)}`,
     `DATADIR = ${pyStr(o.dataDir)}`,
     `RECORDER = ${o.recorder ? pyLit(o.recorder) : "None"}`,
   ].join("\n");
-  return [settings, guardTemplate, ...(o.recorder ? [recorderTemplate] : [])].join("\n\n");
+  return {
+    [shimModule(home)]: `${settings}\n\n${guardTemplate}`,
+    [starterModule(home)]: starterTemplate,
+    ...(o.recorder ? { [recorderModule(home)]: recorderTemplate } : {}),
+  };
 }
-
-export const renderStarterModule = () => starterTemplate;
 
 /**
  * What the install holds: a few lines that run the shim's module, compiled
  * ahead by the install's own interpreter (shim/module.ts, precompile.py) or,
  * for another interpreter (another cache tag) or Python 2, from its text. A
  * module that is not there or cannot be read (another user's process) means
- * no measurement, without a word. Short: this text is parsed in every
- * process that measures.
+ * no measurement, without a word. Every file it opens it closes (a measured
+ * program run with -X dev or -W error would otherwise be told of it), and it
+ * runs once per process: site.py reads a venv's .pth twice where lib64 links
+ * to lib; the mark is in the namespace its line runs in (site's, or the
+ * sitecustomize's). Short: this text is parsed in every process that measures.
  */
 export const renderLoader = (modulePath: string) =>
   `def _covshim_load(p):
  g = {"__name__": "covshim_shim", "__builtins__": __builtins__}
  try:
   import sys, marshal
-  c = marshal.loads(open(p[:-3] + "." + sys.implementation.cache_tag + ".code", "rb").read())
+  with open(p[:-3] + "." + sys.implementation.cache_tag + ".code", "rb") as f:
+   c = marshal.loads(f.read())
  except Exception:
-  c = open(p).read()
+  with open(p) as f:
+   c = f.read()
  exec(c, g)
  return g
-try:
- _covshim_load(${pyStr(modulePath)})["main"](_covshim_load)
-except Exception:
- pass
+if not globals().get("_covshim_ran"):
+ globals()["_covshim_ran"] = 1
+ try:
+  _covshim_load(${pyStr(modulePath)})["main"](_covshim_load)
+ except Exception:
+  pass
 del _covshim_load
 `;
 

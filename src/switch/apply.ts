@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { CovshimError } from "../errors.js";
-import { type Dirs, backupDir, installHome, starterModule } from "../paths.js";
+import { type Dirs, backupDir, installHome } from "../paths.js";
 import { atomicWrite } from "../fs/atomic.js";
 import { type InstallRecord, type State, recordTouched, writeState } from "../state/state.js";
 import { hasShim, removeShim, saveOriginal, writeShim } from "../shim/lifecycle.js";
@@ -94,7 +94,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   const expires = plan.scope === "install" ? new Date(now.getTime() + plan.ttlSeconds * 1000) : null;
   const exp = expires ? expires.getTime() / 1000 : 0;
   // Outside the install, before anything in it changes.
-  await writeShimModule({ path: plan.module, python: t.python, pythonPath: t.pythonPath, env: t.env, mode }, { starter: starterModule(dirname(plan.module)), rcfile: plan.rcfile, dataDir: plan.dataDir, expiresEpoch: exp, recorder: plan.recorderConfig });
+  await writeShimModule({ home: dirname(plan.module), python: t.python, pythonPath: t.pythonPath, env: t.env, mode }, { rcfile: plan.rcfile, dataDir: plan.dataDir, expiresEpoch: exp, recorder: plan.recorderConfig });
   const shimPath = shimPathOf(t, plan.probe);
   const shim = saveOriginal(usesBlock(t) ? "block" : "pth", shimPath, backupDir(d, id, now.getTime()));
   recordTouched(d, { id, path: t.path, shim });

@@ -90,7 +90,9 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   const ttlSeconds = o.for !== undefined ? parseDuration(o.for, "--for") : cfg.ttl;
   const core = (o.core ?? cfg.core) as Core;
   const branch = o.branch ?? cfg.branch;
-  const askedSource = o.source !== undefined ? list(o.source) : cfg.source;
+  // A directory named relative to here means this one: coverage would read it
+  // relative to each measured process's working directory.
+  const askedSource = (o.source !== undefined ? list(o.source) : cfg.source).map((s) => (isDir(s) ? resolve(s) : s));
   const userOmit = o.omit !== undefined ? list(o.omit) : cfg.omit;
   const userRc = o.rcfile !== undefined ? resolve(o.rcfile) : undefined;
   if (userRc && !existsSync(userRc)) throw new CovshimError(`--rcfile not found: ${o.rcfile}`);
@@ -131,7 +133,7 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   }
   const block = usesBlock(t);
   const recorder = chooseRecorder(p, { core, branch, userRcfile: !!userRc, block, installScope: scope === "install", shimDir: shimDirOf(t, p) });
-  const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source, omit, contexts: !!o.contexts, shimDir: shimDirOf(t, p), block }) : undefined;
+  const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source, contexts: !!o.contexts, shimDir: shimDirOf(t, p), block }) : undefined;
   let hosts: HostPlan[] | undefined;
   if (o.hosts !== undefined) {
     if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
@@ -150,17 +152,34 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
   };
 }
 
+const isDir = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Where gpMgmt installs its Python (gpMgmt/Makefile and its bin/, sbin/
+ * Makefiles, GPDB 6, GPDB 7 and Cloudberry alike): lib/python (gppylib and
+ * the utilities' modules), bin (the utilities, and bin/lib), sbin (the
+ * scripts the utilities run on segment hosts over ssh: gpsegstart.py,
+ * gpsegstop.py, ...), and libexec where an install has one; those that exist.
+ */
+export const gpMgmtDirs = (gphome: string) => [join(gphome, "lib", "python"), ...["bin", "sbin", "libexec"].map((d) => join(gphome, d)).filter(isDir)];
+
 /**
  * What the report's TOTAL is about when --source is not given: for gpdb the
- * install's own code (lib/python and the utilities in bin); for the other
+ * install's own code (gpMgmtDirs); for the other
  * kinds coverage's default, everything outside the standard library and
  * third-party packages.
  */
 export function defaultSource(t: Target, asked: string[], p: Probe): { source: string[]; measuring: string; omit: string[] } {
   if (asked.length) return { source: asked, measuring: asked.join(", "), omit: [] };
   if (t.kind === "gpdb") {
-    const source = [join(t.path, "lib", "python"), join(t.path, "bin")];
-    return { source, measuring: `${source.join(" and ")} (the default for a GPDB install; --source changes it)`, omit: [] };
+    const source = gpMgmtDirs(t.path);
+    return { source, measuring: `${source.join(", ")} (gpMgmt's Python in this GPDB install, the default; --source changes it)`, omit: [] };
   }
   // coverage leaves out the standard library and the interpreter's purelib, but not
   // every site directory (Debian's /usr/lib/python3/dist-packages): name them all.

@@ -5,8 +5,9 @@
 # hands over: covshim's own (recorder.py) where the install uses it and this
 # interpreter can, else coverage.py (starter.py). Nothing here may break the
 # program or write on its output. Python 2.7 to 3.x. covshim writes the
-# settings above this text (STARTER, EXPIRES, RCFILE, DATADIR, RECORDER);
-# `load` is the install's loader, which reads a module of covshim's.
+# settings above this text (STARTER, RECORDER_MODULE, EXPIRES, RCFILE,
+# DATADIR, RECORDER); `load` is the install's loader, which reads a module of
+# covshim's.
 
 
 def main(load):
@@ -27,13 +28,21 @@ def main(load):
         return
     # The recorder measures with covshim's own settings only: a
     # COVERAGE_PROCESS_START that names another file is coverage.py's.
-    if ours and RECORDER is not None and record(DATADIR, log, RECORDER):
-        return
+    if ours and RECORDER is not None and recorder_applies():
+        if load(RECORDER_MODULE)["record"](DATADIR, log, RECORDER):
+            return
     if ours:
         # coverage.py reads its settings from the variable; in install scope
         # children inherit it, so they are measured too.
         env["COVERAGE_PROCESS_START"] = RCFILE
     load(STARTER)["start_coverage"](DATADIR, log)
+
+
+def recorder_applies():
+    # The recorder was chosen for the install's interpreter (3.12+): another
+    # one sharing the install's PYTHONPATH directory gets coverage.py.
+    import sys
+    return sys.prefix == RECORDER["prefix"] and "%d.%d" % sys.version_info[:2] == RECORDER["version"]
 
 
 def log(slug, msg):

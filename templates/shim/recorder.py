@@ -1,262 +1,100 @@
-# covshim's shim module, covshim's recorder (Python 3.12 and newer): records which
-# lines of the install's source run, on sys.monitoring (PEP 669), without
+# covshim's recorder (Python 3.12 and newer; guard.py loads this module only
+# there): records which lines run on sys.monitoring (PEP 669), without
 # importing coverage.py in the measured process. Each newly run line goes
-# straight into a memory-mapped file of this process (docs/recorder.md has
-# the format), so there is nothing to save at exit and nothing to lose
-# however the process ends: exit, os._exit, exec, SIGTERM, SIGKILL. Nothing
-# of the program is patched or handled: no signal handler, no wrapped
-# function, no changed lock; a fork child, through os.register_at_fork, maps
-# a file of its own. Which files are recorded follows coverage.py's own rules
-# (coverage/inorout.py) for the settings covshim writes, decided once per
-# code object; reports turn the files into coverage.py data
-# (templates/datafiles.py). guard.py calls this; it returns False where it
-# does not apply, and coverage.py's starter runs instead. Compiles on Python
-# 2.7 too (a PYTHONPATH directory can be shared with an older interpreter).
+# straight into a memory-mapped file of this process (docs/recorder.md has the
+# format), so nothing is lost however the process ends, and nothing of the
+# program is patched or handled: no signal handler, no wrapped function, no
+# changed lock; a fork child maps a file of its own (os.register_at_fork).
+#
+# Which files: only a bound is decided here, from what the install's own
+# coverage answered at enable (its source directories, or the places it never
+# measures: the standard library, third-party places, itself). coverage.py
+# decides the rest (omit, third-party sources, module names) at report time
+# with its own should_trace (templates/data/rules.py), so the recorder keeps
+# no copy of coverage's rules: each file's record carries what should_trace
+# needs of the frame (the module's name).
+import os
+import sys
+from _thread import RLock
 
-def record(datadir, log, cfg):
-    import sys
-    mon = getattr(sys, "monitoring", None)
-    # The paths below are this interpreter's: another one sharing the
-    # install's PYTHONPATH directory gets coverage.py.
-    if mon is None or sys.prefix != cfg["prefix"] or "%d.%d" % sys.version_info[:2] != cfg["version"]:
-        return False
-    mods = sys.modules
-    started = mods.get("coverage")
-    if started is not None and getattr(getattr(started, "process_startup", None), "coverage", None) is not None:
-        # coverage.py measures this process already: its own a1_coverage.pth
-        # ran before the shim. Recording too would count the process twice.
-        return False
-    for t in (3, 4):
-        if mon.get_tool(t) == "covshim":
-            # Already recording: site.py can read the same .pth twice (a
-            # venv's lib64 link to lib), and coverage's after it twice.
-            stand_in(sys, mods, cfg)
-            return True
-    tool = None
-    for t in (3, 4):
-        # 0, 1, 2 and 5 are the debugger's, coverage.py's, profilers' and
-        # optimizers' by convention; covshim takes a free one of the others.
-        try:
-            mon.use_tool_id(t, "covshim")
-            tool = t
-            break
-        except ValueError:
-            pass
-    if tool is None:
-        log("recorder", "sys.monitoring tool ids 3 and 4 are both taken: coverage.py measures this process")
-        return False
-    try:
-        return arm_recorder(sys, mon, tool, mods, datadir, log, cfg)
-    except Exception as e:
-        try:
-            mon.set_events(tool, 0)
-            mon.free_tool_id(tool)
-        except Exception:
-            pass
-        log("recorder", "not started (%s: %s): coverage.py measures this process" % (type(e).__name__, e))
-        return False
+CHUNK = 65536  # bytes mapped at a time: 8,192 slots of 8 bytes
+SLOTS = CHUNK // 8
+MAGIC = int.from_bytes(b"covshimR", "little")
+BOM = 0x0102030405060708
+FORMAT = 2  # 1: names were decided paths; 2: path NUL module-name NUL spec-name
+LINE, NAME, NAME_END = 76, 78, 70  # record kinds: 'L', 'N', 'F' (templates/data/records.py)
+MAX_FID = 0xFFFF
 
 
-def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
-    import os
-    from _thread import RLock
-    path = os.path
-    env = os.environ
-    E = mon.events
-    DISABLE = mon.DISABLE
-    LINE = E.LINE
-    CHUNK = 65536  # bytes of the file mapped at a time: 8,192 slots of 8 bytes
-    MAGIC = int.from_bytes(b"covshimR", "little")
-    BOM = 0x0102030405060708
-    sep = os.sep
+class Recorder:
+    def __init__(self, mon, tool, datadir, log, cfg):
+        self.mon, self.tool, self.datadir, self.log, self.cfg = mon, tool, datadir, log, cfg
+        # coverage's source setting: a directory, else a package's name.
+        self.roots = tuple(os.path.realpath(s) + os.sep for s in cfg["source"] if os.path.isdir(s))
+        self.pkgs = tuple(s for s in cfg["source"] if not os.path.isdir(s))
+        self.skip = tuple(p + os.sep for p in cfg["skip"])
+        self.realdirs = {}
+        self.tagged = {}  # co_filename -> its line records' fid and kind, or 0: not recorded
+        self.names = {}  # fid -> name record, written again into a fork child's file
+        self.fids = iter(range(1, MAX_FID + 1))
+        self.lock = RLock()
+        self.mmap = None
+        self.arm(inherited=False)
 
-    # -- Which files: coverage.py's rules (InOrOut.should_trace) ---------------
-    rdirs = {}
-
-    def realdir(d):
-        r = rdirs.get(d)
-        if r is None:
-            r = rdirs[d] = path.realpath(d)
-        return r
-
-    def canonical(f):
-        # coverage's canonical_filename (a relative name is looked for on
-        # [curdir] + sys.path) and abs_file (realpath): the directory's real
-        # path is asked once per directory, the file's own link once per file.
-        if not path.isabs(f):
+    # -- Which files: a bound; coverage.py decides within it at report time.
+    def canonical(self, f):
+        # The name coverage gives a file (canonical_filename): a relative one
+        # is looked for on [curdir] + sys.path, then the real path; the
+        # directory's real path is asked once per directory.
+        if not os.path.isabs(f):
             for p in [os.curdir] + sys.path:
-                g = path.join(p, f)
-                if path.exists(g):
+                g = os.path.join(p, f)
+                if os.path.exists(g):
                     f = g
                     break
-            f = path.abspath(f)
-        d, b = path.split(f)
-        full = path.join(realdir(d), b)
-        return path.realpath(full) if path.islink(full) else full
+            f = os.path.abspath(f)
+        d, b = os.path.split(f)
+        r = self.realdirs.get(d)
+        if r is None:
+            r = self.realdirs[d] = os.path.realpath(d)
+        full = os.path.join(r, b)
+        return os.path.realpath(full) if os.path.islink(full) else full
 
-    def real(p):
-        return path.realpath(path.abspath(p))
-
-    def under(f, trees):
-        for p in trees:
-            if f.startswith(p) and (f == p or f[len(p)] == sep):
-                return True
-        return False
-
-    src_dirs = []
-    src_pkgs = []
-    for s in cfg["source"]:
-        if path.isdir(s):
-            src_dirs.append(real(s))
-        else:
-            src_pkgs.append(s)
-    pylib = cfg["pylib"]
-    # Most files a process starts are the standard library's, which nothing
-    # links out of: taken as its own from the path as given, without asking
-    # for real paths, where no source setting could reach into it.
-    stdlib = tuple(p + sep for p in pylib) if not src_pkgs and not any(under(d, pylib) for d in src_dirs) else ()
-    cover = cfg["cover"]
-    known = {"path": None, "third": [], "in_third": []}
-    venvs = dict(cfg["venv"])
-
-    def third():
-        # Third-party places depend on sys.path (a directory of a venv on it
-        # is one), which test runners change: asked again when it changed.
-        if sys.path != known["path"]:
-            known["path"] = list(sys.path)
-            t = list(cfg["third"])
-            for d in sys.path:
-                # The probe's answer for the directories it saw (cfg["venv"]:
-                # the real path, or "" for one in no venv); the others asked.
-                v = venvs.get(d)
-                if v is None and path.exists(d):
-                    v = ""
-                    x = d
-                    while True:
-                        x = path.dirname(x)
-                        if x == path.dirname(x):
-                            break
-                        if path.exists(path.join(x, "pyvenv.cfg")):
-                            v = real(d)
-                            break
-                    venvs[d] = v
-                if v:
-                    t.append(v)
-            known["third"] = t
-            known["in_third"] = [d for d in src_dirs if under(d, t)]
-        return known["third"]
-
-    suffixes = []
-    if src_pkgs:
-        import _imp
-        suffixes = sorted(set([".py", ".pyc"] + list(_imp.extension_suffixes())), key=lambda s: (-len(s), s))
-
-    def modname(f, frame):
-        # coverage's name_for_module (inspect.getmodulename without inspect).
+    def decide(self, f, frame):
         g = frame.f_globals if frame is not None else {}
-        n = g.get("__name__", None)
-        if isinstance(n, str) and n != "__main__":
-            return n
-        spec = g.get("__spec__", None)
-        if spec:
-            full = spec.name
-            if isinstance(full, str) and full != "__main__":
-                return full
-        b = path.basename(f)
-        for s in suffixes:
-            if b.endswith(s):
-                return b[: -len(s)]
-        return n
-
-    def in_pkgs(m):
-        for p in src_pkgs:
-            if m.startswith(p) and (m == p or m[len(p)] == "."):
-                return True
-        return False
-
-    # --omit: coverage's prep_patterns and globs_to_regex. A plain path and a
-    # directory's "/*" are compared as strings; other patterns become
-    # coverage's regular expression (re is imported only for them).
-    exact, prefixes, globs = set(), [], []
-    for p in cfg["omit"]:
-        for q in [p] if p.startswith(("*", "?")) else [p, real(p)]:
-            q = q.replace("\\", "/")
-            lit = q[:-2] if q.endswith("/*") else q
-            if "/" in q and not any(c in lit for c in "*?[]"):
-                if q.endswith("/*"):
-                    prefixes.append(lit + "/")
-                else:
-                    exact.add(lit)
-            else:
-                globs.append(q)
-    rx = None
-    if globs:
-        import re
-        rx = re.compile("(?:%s)\\Z" % "|".join("(?:%s)" % glob_regex(g) for g in globs))
-
-    def omitted(f):
-        g = f.replace("\\", "/")
-        if g in exact:
-            return True
-        for p in prefixes:
-            if g.startswith(p):
-                return True
-        return rx is not None and rx.match(f) is not None
-
-    def decide(f0, frame):
-        if f0.startswith("<"):
-            return 0
-        f = f0
-        g = frame.f_globals if frame is not None else None
-        dunder = g and g.get("__file__")
+        dunder = g.get("__file__")
         if dunder:
-            # A moved .pyc: __file__ is where it was loaded from.
-            f = str(dunder)
-            if f.endswith((".pyc", ".pyo")):
-                f = f[:-1]
-            if path.basename(f0) != path.basename(f):
-                f = f0
-        if not f or f.startswith("memory:") or f.startswith("<") or f.startswith(stdlib):
+            # A moved .pyc: __file__ is where it was loaded from (as coverage).
+            d = str(dunder)
+            d = d[:-1] if d.endswith((".pyc", ".pyo")) else d
+            if os.path.basename(d) == os.path.basename(f):
+                f = d
+        if not f or f.startswith(("<", "memory:")) or (self.skip and f.startswith(self.skip)):
             return 0
-        c = canonical(f)
-        if src_dirs or src_pkgs:
-            by_pkg = False
-            if src_pkgs:
-                m = modname(c, frame)
-                by_pkg = isinstance(m, str) and in_pkgs(m)
-            if not by_pkg and not (src_dirs and under(c, src_dirs)):
+        c = self.canonical(f)
+        name = g.get("__name__")
+        spec = getattr(g.get("__spec__"), "name", None)
+        if self.roots or self.pkgs:
+            if not (c + os.sep).startswith(self.roots) and not any(self.in_pkgs(n) for n in (name, spec)):
                 return 0
-            # A source package is taken where it is imported from (coverage
-            # asks importlib where that is: the same place).
-            if not by_pkg and under(c, third()) and not under(c, known["in_third"]):
-                return 0
-        elif under(c, cover) or under(c, third()) or under(c, pylib):
+        elif c.startswith(self.skip):
             return 0
-        if omitted(c):
+        record = "\0".join([c, name if isinstance(name, str) else "", spec if isinstance(spec, str) else ""]).encode("utf-8", "surrogateescape")
+        fid = next(self.fids, None)
+        if fid is None:
+            self.log("recorder", "more than 65,535 files in one process; not recorded: %s" % c)
             return 0
-        try:
-            name = c.encode("utf-8")
-        except UnicodeError:
-            return 0
-        if len(name) > 1024:
-            log("recorder", "not recorded, its path is longer than 1024 bytes: %s" % c)
-            return 0
-        fid = next(fids)
-        if fid > 0xFFFF:
-            log("recorder", "more than 65,535 files in one process; not recorded: %s" % c)
-            return 0
-        names[fid] = name
-        w["name"](fid, name)
-        return (fid << 8) | 76  # 'L'
+        self.names[fid] = record
+        self.name(fid, record)
+        return (fid << 8) | LINE
 
-    tagged = {}  # co_filename -> a line record's fid and kind, or 0: not recorded
-    names = {}  # fid -> path, written again into a fork child's own file
-    fids = iter(range(1, 1 << 31))
-    w = {}
+    def in_pkgs(self, m):
+        return isinstance(m, str) and any(m == p or m.startswith(p + ".") for p in self.pkgs)
 
-    def context():
-        if not cfg["contexts"]:
+    def context(self):
+        if not self.cfg["contexts"]:
             return None
+        env = os.environ
         c = env.get("COVSHIM_CONTEXT")
         if not c:
             # A program a pytest test starts is named after that test.
@@ -264,231 +102,197 @@ def arm_recorder(sys, mon, tool, mods, datadir, log, cfg):
             c = t.rsplit(" (", 1)[0] if t else ""
         return c.encode("utf-8", "replace")[:1024] if c else None
 
-    # -- The file: one per process, mapped, each record one 8-byte store -------
-    def arm(inherited, ctx):
-        slot = iter(range(8, 1 << 62))  # next() is atomic: every record its own slot
-        maps = {}  # chunk number -> its mapping, as 8-byte slots
-        mms = []
-        st = {"fd": -1}
-        lock = RLock()
+    # -- The file: one per process, mapped, each record one 8-byte store.
+    def arm(self, inherited):
+        self.slot = iter(range(8, 1 << 62))  # next() is atomic: every record its own slot
+        self.maps = {}  # chunk number -> its mapping, as 8-byte slots
+        self.fd = -1
+        self.inherited = inherited
+        self.ctx = self.context()
 
-        def put(rec):
-            i = next(slot)
-            try:
-                maps[i >> 13][i & 8191] = rec
-            except KeyError:
-                put_slow(i, rec)
-
-        def put_slow(i, rec):
-            try:
-                with lock:
-                    if st["fd"] < 0 and not create():
-                        return
-                    k = i >> 13
-                    m = maps.get(k)
-                    if m is None:
-                        m = chunk(k)
-                m[i & 8191] = rec
-            except Exception as e:
-                stop("%s: %s" % (type(e).__name__, e))
-
-        def chunk(k):
-            mmap = st.get("mmap")
-            if mmap is None:
-                # The program's sys.modules stays its own (mmap is the one
-                # module the recorder adds to a process's start).
-                had = "mmap" in mods
-                import mmap
-                if not had:
-                    mods.pop("mmap", None)
-                st["mmap"] = mmap
-            fd = st["fd"]
-            end = (k + 1) * CHUNK
-            if os.fstat(fd).st_size < end:
-                # Blocks reserved now: a full disk is an error here, not a
-                # SIGBUS when the page is first written.
-                try:
-                    os.posix_fallocate(fd, k * CHUNK, CHUNK)
-                except (AttributeError, OSError):
-                    # macOS has no posix_fallocate; some filesystems refuse it.
-                    os.pwrite(fd, bytes(CHUNK), k * CHUNK)
-            mm = mmap.mmap(fd, CHUNK, offset=k * CHUNK)
-            mms.append(mm)
-            v = maps[k] = memoryview(mm).cast("Q")
-            return v
-
-        def create():
-            pid = os.getpid()
-            host = os.uname()[1].replace(".", "_") or "localhost"
-            name = path.join(datadir, ".coverage.%s.pid%d.X%sx.covrec" % (host, pid, os.urandom(4).hex()))
-            fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-            # Held while this process lives (released by exit, kill or exec,
-            # never inherited by a fork child): `report` leaves a file whose
-            # lock is held for the next one.
-            os.lockf(fd, os.F_TLOCK, 0)
-            st["fd"] = fd
-            h = chunk(0)
-            h[1] = BOM
-            h[2] = 1 | (8 << 32)  # format version, header slots
-            h[3] = pid | (CHUNK << 32)
-            import time
-            h[4] = time.time_ns()
-            h[0] = MAGIC
-            if ctx:
-                w["name"](0, ctx)
-            if inherited:
-                for fid in sorted(names):
-                    w["name"](fid, names[fid])
-            return True
-
-        def name(fid, b):
-            # N slots carry 4 bytes each with their place, F the length: whole
-            # once every piece is there, however threads interleave.
-            base = 78 | (fid << 8)  # 'N'
-            for j in range(0, len(b), 4):
-                put(base | ((j >> 2) << 24) | (int.from_bytes(b[j:j + 4], "little") << 32))
-            put(70 | (fid << 8) | (len(b) << 32))  # 'F'
-
-        def on_start(code, offset):
-            f = code.co_filename
-            t = tagged.get(f)
-            if t is None:
-                try:
-                    t = decide(f, sys._getframe(1))
-                except Exception as e:
-                    log("recorder", "%s: %s: %s" % (f, type(e).__name__, e))
-                    t = 0
-                tagged[f] = t
-            if t and code.co_name != "__annotate__":
-                mon.set_local_events(tool, code, LINE)
-            return DISABLE
-
-        def on_line(code, line):
-            i = next(slot)
-            try:
-                maps[i >> 13][i & 8191] = (line << 32) | tagged[code.co_filename]
-            except KeyError:
-                put_slow(i, (line << 32) | tagged.get(code.co_filename, 0))
-            except Exception:
-                pass
-            return DISABLE
-
-        w["name"] = name
-        w["st"] = st
-        mon.register_callback(tool, E.PY_START, on_start)
-        mon.register_callback(tool, LINE, on_line)
-
-    def stop(why):
+    def put(self, rec):
+        i = next(self.slot)
         try:
-            mon.set_events(tool, 0)
+            self.maps[i // SLOTS][i % SLOTS] = rec
+        except KeyError:
+            self.put_slow(i, rec)
+
+    def put_slow(self, i, rec):
+        try:
+            with self.lock:
+                if self.fd < 0:
+                    self.create()
+                m = self.maps.get(i // SLOTS) or self.chunk(i // SLOTS)
+            m[i % SLOTS] = rec
+        except Exception as e:
+            self.stop("%s: %s" % (type(e).__name__, e))
+
+    def chunk(self, k):
+        if self.mmap is None:
+            # The program's sys.modules stays its own (mmap is the one module
+            # the recorder adds to a process's start).
+            had = "mmap" in sys.modules
+            import mmap
+            if not had:
+                sys.modules.pop("mmap", None)
+            self.mmap = mmap
+        if os.fstat(self.fd).st_size < (k + 1) * CHUNK:
+            # Blocks reserved now: a full disk is an error here, not a SIGBUS
+            # when the page is first written.
+            try:
+                os.posix_fallocate(self.fd, k * CHUNK, CHUNK)
+            except (AttributeError, OSError):
+                os.pwrite(self.fd, bytes(CHUNK), k * CHUNK)  # macOS; filesystems that refuse it
+        m = self.maps[k] = memoryview(self.mmap.mmap(self.fd, CHUNK, offset=k * CHUNK)).cast("Q")
+        return m
+
+    def create(self):
+        pid = os.getpid()
+        host = os.uname()[1].replace(".", "_") or "localhost"
+        path = os.path.join(self.datadir, ".coverage.%s.pid%d.X%sx.covrec" % (host, pid, os.urandom(4).hex()))
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        # Held while this process lives (released by exit, kill or exec, not
+        # inherited by a fork child): `report` leaves a file whose lock is held.
+        os.lockf(fd, os.F_TLOCK, 0)
+        self.fd = fd
+        h = self.chunk(0)
+        h[1] = BOM
+        h[2] = FORMAT | (8 << 32)  # format, header slots
+        h[3] = pid | (CHUNK << 32)
+        import time
+        h[4] = time.time_ns()
+        h[0] = MAGIC
+        if self.ctx:
+            self.name(0, self.ctx)
+        if self.inherited:
+            for fid in sorted(self.names):
+                self.name(fid, self.names[fid])
+
+    def name(self, fid, b):
+        # N records carry 4 bytes each with their place, F the length: whole
+        # once every piece is there, however threads interleave.
+        base = NAME | (fid << 8)
+        for j in range(0, len(b), 4):
+            self.put(base | ((j >> 2) << 24) | (int.from_bytes(b[j:j + 4], "little") << 32))
+        self.put(NAME_END | (fid << 8) | (len(b) << 32))
+
+    # -- sys.monitoring's callbacks.
+    def on_start(self, code, offset):
+        f = code.co_filename
+        t = self.tagged.get(f)
+        if t is None:
+            try:
+                t = self.decide(f, sys._getframe(1))
+            except Exception as e:
+                self.log("recorder", "%s: %s: %s" % (f, type(e).__name__, e))
+                t = 0
+            self.tagged[f] = t
+        if t and code.co_name != "__annotate__":
+            self.mon.set_local_events(self.tool, code, self.mon.events.LINE)
+        return self.mon.DISABLE
+
+    def on_line(self, code, line):
+        i = next(self.slot)
+        try:
+            self.maps[i // SLOTS][i % SLOTS] = (line << 32) | self.tagged[code.co_filename]
+        except KeyError:
+            self.put_slow(i, (line << 32) | self.tagged.get(code.co_filename, 0))
         except Exception:
             pass
-        log("recorder", "stopped recording: %s" % why)
+        return self.mon.DISABLE
 
-    def child():
-        # A fork child records into a file of its own; the parent's mapping
-        # is left alone. Lines the parent ran are in the parent's file; with
-        # contexts each line is recorded again under the child's.
+    def stop(self, why):
         try:
-            fd = w["st"]["fd"]
-            if fd >= 0:
-                os.close(fd)
-            arm(True, context())
-            if cfg["contexts"]:
-                mon.restart_events()
+            self.mon.set_events(self.tool, 0)
+        except Exception:
+            pass
+        self.log("recorder", "stopped recording: %s" % why)
+
+    def in_child(self):
+        # Lines the parent ran are in the parent's file; this process records
+        # into one of its own, and with contexts records every line again
+        # under its own context.
+        try:
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.arm(inherited=True)
+            if self.cfg["contexts"]:
+                self.mon.restart_events()
         except Exception as e:
-            stop("%s: %s" % (type(e).__name__, e))
-
-    arm(False, context())
-    stand_in(sys, mods, cfg)
-    os.register_at_fork(after_in_child=child)
-    mon.set_events(tool, E.PY_START)
-    return True
+            self.stop("%s: %s" % (type(e).__name__, e))
 
 
-def stand_in(sys, mods, cfg):
-    # coverage's own a1_coverage.pth, later in this site directory, would
-    # import coverage (60-100 ms) and start it in every process that has
-    # COVERAGE_PROCESS_START. For this process it gets a stand-in whose
-    # process_startup() does nothing and removes it; anything else of it is
-    # the real coverage.
-    import os
+def record(datadir, log, cfg):
+    """Starts recording; False where it does not apply (coverage.py measures then)."""
+    mon = sys.monitoring
+    started = sys.modules.get("coverage")
+    if started is not None and getattr(getattr(started, "process_startup", None), "coverage", None) is not None:
+        # coverage.py measures this process already (its own a1_coverage.pth
+        # ran before the shim): recording too would count the process twice.
+        return False
+    if mon.get_tool(3) == "covshim" or mon.get_tool(4) == "covshim":
+        # Already recording: site.py can read the same .pth twice.
+        stand_in(cfg)
+        return True
+    tool = next((t for t in (3, 4) if mon.get_tool(t) is None), None)
+    if tool is None:
+        # 0, 1, 2 and 5 are the debugger's, coverage.py's, profilers' and
+        # optimizers' by convention; covshim takes a free one of the others.
+        log("recorder", "sys.monitoring tool ids 3 and 4 are both taken: coverage.py measures this process")
+        return False
+    mon.use_tool_id(tool, "covshim")
+    try:
+        r = Recorder(mon, tool, datadir, log, cfg)
+        mon.register_callback(tool, mon.events.PY_START, r.on_start)
+        mon.register_callback(tool, mon.events.LINE, r.on_line)
+        os.register_at_fork(after_in_child=r.in_child)
+        mon.set_events(tool, mon.events.PY_START)
+        stand_in(cfg)
+        return True
+    except Exception as e:
+        mon.set_events(tool, 0)
+        mon.free_tool_id(tool)
+        log("recorder", "not started (%s: %s): coverage.py measures this process" % (type(e).__name__, e))
+        return False
+
+
+def stand_in(cfg):
+    # coverage's own a1_coverage.pth, later in this site directory (and read
+    # again where lib64 links to lib), would import coverage (60-100 ms) and
+    # start it in every process that has COVERAGE_PROCESS_START. While site.py
+    # reads the .pth files, `coverage` is a stand-in whose process_startup()
+    # does nothing (anything else of it is the real coverage); it goes when
+    # site.py imports sitecustomize, which it does after every .pth file.
+    mods = sys.modules
     env = os.environ
     if "coverage" in mods or not (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
         return
     if not any(os.path.exists(p) for p in cfg["a1"]):
         return
-    M = type(sys)
 
-    class StandIn(M):
+    class StandIn(type(sys)):
         def __getattr__(self, name):
-            if mods.get("coverage") is self:
-                del mods["coverage"]
+            gone()
             import coverage
             return getattr(coverage, name)
 
     # Its __spec__ stays None: `import coverage` asks for it, and must get
     # the stand-in, not the real module.
     s = StandIn("coverage")
+    s.process_startup = lambda *args, **kwargs: None
 
-    def process_startup(*args, **kwargs):
+    class SiteDone:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name in ("sitecustomize", "usercustomize"):
+                gone()
+            return None
+
+    def gone():
         if mods.get("coverage") is s:
             del mods["coverage"]
+        if SiteDone in sys.meta_path:
+            sys.meta_path.remove(SiteDone)
 
-    s.process_startup = process_startup
     mods["coverage"] = s
-
-
-def glob_regex(pattern):
-    # coverage's _glob_to_regex (coverage/files.py), token for token.
-    p = pattern.replace("\\", "/")
-    if "/" not in p:
-        p = "**/" + p
-    SEP = "[/\\\\]"
-    out = []
-    i = 0
-    n = len(p)
-    word = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
-    while i < n:
-        rest = p[i:]
-        j = 0
-        while j < len(rest) and rest[j] != "/":
-            j += 1
-        seg = rest[:j]
-        # Refused as coverage refuses them: ***, x**, **x, **/**.
-        if rest.startswith("***") or "**" in seg[1:] or (seg.startswith("**") and len(seg) > 2) or rest.startswith("**/**"):
-            raise ValueError("File pattern can't include %r" % pattern)
-        if i == 0 and seg and not seg.strip("*") and rest[j:j + 1] == "/":
-            out.append("(.*%s)?" % SEP)
-            i += j + 1
-        elif rest.startswith("/") and len(rest) > 1 and not rest[1:].strip("*"):
-            out.append(SEP + ".*")
-            i = n
-        elif rest.startswith("**/"):
-            out.append("(.*%s)?" % SEP)
-            i += 3
-        elif rest[0] == "/":
-            out.append(SEP)
-            i += 1
-        elif rest[0] == "*":
-            out.append("[^/\\\\]*")
-            i += 1
-        elif rest[0] == "?":
-            out.append("[^/\\\\]")
-            i += 1
-        elif rest[0] == "[" and "]" in rest[1:]:
-            k = rest.index("]", 1)
-            out.append(rest[:k + 1])
-            i += k + 1
-        elif rest[0] in word:
-            k = 1
-            while k < len(rest) and rest[k] in word:
-                k += 1
-            out.append(rest[:k])
-            i += k
-        elif rest[0] in "[]":
-            raise ValueError("File pattern can't include %r" % pattern)
-        else:
-            out.append("\\" + rest[0])
-            i += 1
-    return "".join(out)
+    sys.meta_path.insert(0, SiteDone)

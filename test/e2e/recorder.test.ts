@@ -217,7 +217,7 @@ if __name__ == "__main__":
     expect(a + b, "runs that failed or hung").toBe("");
     // Each worker's own file has its initializer's line: 2 workers a run, 2 loops, 3 start methods.
     const line = marksOf(script).get("pool-worker")!;
-    const count = execFileSync(s.python, ["-c", `${readFileSync(join(ROOT, "templates", "datafiles.py"), "utf8")}
+    const count = execFileSync(s.python, ["-c", `${readFileSync(join(ROOT, "templates", "data", "files.py"), "utf8")}
 import sys
 n = 0
 for f in os.listdir(sys.argv[1]):
@@ -233,9 +233,9 @@ print(n)`, s.rec.dataDir, String(line), script], { encoding: "utf8" });
 });
 
 describe("the recorder's files (docs/recorder.md)", () => {
-  /** Python with templates/datafiles.py loaded, running `code` with argv. */
+  /** Python with templates/data/files.py loaded, running `code` with argv. */
   const withReader = (python: string, code: string, ...args: string[]) =>
-    execFileSync(python, ["-c", `${readFileSync(join(ROOT, "templates", "datafiles.py"), "utf8")}\n${code}`, ...args], { encoding: "utf8" });
+    execFileSync(python, ["-c", `${readFileSync(join(ROOT, "templates", "data", "files.py"), "utf8")}\n${code}`, ...args], { encoding: "utf8" });
 
   it("a file stopped at any record (its writer killed, or still writing) reads as the records written whole; a name without all its pieces drops its lines only", () => {
     const s = recorderInstall(PY312);

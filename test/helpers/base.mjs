@@ -131,14 +131,18 @@ export function need(tool) {
  * GPDB layouts, built from nothing of GPDB itself: what covshim relies on is
  * greenplum_path.sh, lib/python on PYTHONPATH and where the interpreter is.
  */
-/** @param {string} root @param {string} [name] @returns {{ gphome: string, python: string }} */
-export function gpdb7(root, name = "gpdb7") {
+/**
+ * @param {string} root @param {string} [name]
+ * @param {{ version?: string, gpMgmt?: number }} [o] the Python's version; `gpMgmt`: add gpMgmtTree's utilities and a gppylib of that many modules
+ * @returns {{ gphome: string, python: string }}
+ */
+export function gpdb7(root, name = "gpdb7", o = {}) {
   const gphome = join(root, name);
   mkdirSync(join(gphome, "lib", "python", "gppylib"), { recursive: true });
   mkdirSync(join(gphome, "bin"), { recursive: true });
   mkdirSync(join(gphome, "etc", "environment.d"), { recursive: true });
   // GPDB 7 / Cloudberry: python3 comes from PATH; here a venv with real coverage.
-  const venv = makeVenv(join(root, `${name}-python`));
+  const venv = makeVenv(join(root, `${name}-python`), { version: o.version });
   // A wrapper, not a link: through a link Python would not find the venv's pyvenv.cfg.
   writeFileSync(join(gphome, "bin", "python3"), `#!/bin/sh\nexec ${JSON.stringify(join(venv, "bin", "python3"))} "$@"\n`, { mode: 0o755 });
   writeFileSync(join(gphome, "lib", "python", "gppylib", "__init__.py"), "");
@@ -159,8 +163,210 @@ export function gpdb7(root, name = "gpdb7") {
       "",
     ].join("\n"),
   );
+  if (o.gpMgmt) gpMgmtTree(gphome, o.gpMgmt, "python3");
   compileAll(join(venv, "bin", "python3"), join(gphome, "lib", "python"));
   writeFileSync(join(gphome, "bin", "gpsegwork"), "#!/usr/bin/env python3\nimport sys\nfrom gppylib.util import on_host, segment_work\nprint(segment_work(int(sys.argv[1])))\nif len(sys.argv) > 2:\n    on_host(sys.argv[2])\n", { mode: 0o755 });
   return { gphome, python: join(gphome, "bin", "python3") };
 }
 
+
+/**
+ * gpMgmt's shape and mechanics in an install (read from GPDB's gpMgmt:
+ * gppylib/commands/base.py's WorkerPool and Local/RemoteExecutionContext,
+ * bin/gpstart, sbin/gpsegstart.py, the bin, bin/lib and sbin install
+ * targets), written for the tests: a gppylib of `modules` generated modules
+ * (about 40 statements each, every one imported and partly run by the
+ * utilities), and
+ * - bin/gpstart: a utility without .py, as GPDB installs them; it runs
+ *   `$GPHOME/sbin/gpsegstart.py` for each segment host from a WorkerPool's
+ *   threads through `Popen(["bash", "-c", cmd])`: on a host named in
+ *   GPSTART_HOSTS through `ssh HOST ". $GPHOME/greenplum_path.sh; cmd"`
+ *   (GPSTART_SSH is the ssh command), else locally as `bash -c`;
+ * - sbin/gpsegstart.py (what the hosts run), sbin/gpsegstop.py and
+ *   sbin/gpconfig_helper.py (never run here);
+ * - bin/lib/ (a package: __init__.py, calculate_disk_free.py) and
+ *   bin/gpload.py, never run.
+ * @param {string} gphome @param {number} modules @param {string} python the interpreter's name in #! lines
+ */
+export function gpMgmtTree(gphome, modules, python) {
+  const w = (rel, text, mode = 0o644) => {
+    mkdirSync(join(gphome, rel, ".."), { recursive: true });
+    writeFileSync(join(gphome, rel), text, { mode });
+  };
+  const groups = ["operations", "db", "system", "programs", "utils"];
+  for (const g of groups) w(join("lib", "python", "gppylib", g, "__init__.py"), "");
+  const names = [];
+  for (let k = 0; k < modules; k++) {
+    const g = groups[k % groups.length];
+    const m = `mod${String(k).padStart(3, "0")}`;
+    names.push(`${g}.${m}`);
+    w(join("lib", "python", "gppylib", g, `${m}.py`), [
+      `"""gppylib.${g}.${m}: generated for covshim's tests, in gppylib's proportions."""`,
+      "import os",
+      "",
+      `LIMIT = ${k % 7 + 3}`,
+      "",
+      "",
+      "def work(n):",
+      "    total = 0",
+      "    for i in range(n):",
+      "        if i % 3 == 0:",
+      "            total += i",
+      "        else:",
+      "            total -= 1",
+      "    return total",
+      "",
+      "",
+      "def describe(host):",
+      "    parts = [host]",
+      "    if host.startswith('127.'):",
+      "        parts.append('loopback')",
+      "    else:",
+      "        parts.append('remote')",
+      "    return '-'.join(parts)",
+      "",
+      "",
+      "class Segment(object):",
+      "    def __init__(self, host, port):",
+      "        self.host = host",
+      "        self.port = port",
+      "",
+      "    def address(self):",
+      "        return '%s:%d' % (self.host, self.port)",
+      "",
+      "    def is_mirror(self):",
+      "        return self.port % 2 == 1",
+      "",
+      "",
+      "def rarely(path):",
+      "    if not os.path.exists(path):",
+      "        return None",
+      "    with open(path) as f:",
+      "        return f.read()",
+      "",
+      "",
+      "def run(host):",
+      "    s = Segment(host, LIMIT)",
+      "    return work(LIMIT) + len(describe(host)) + len(s.address())",
+      "",
+    ].join("\n"));
+  }
+  w(join("lib", "python", "gppylib", "gpcatalog.py"), `"""Every module of the generated gppylib, imported as a utility imports what it needs."""\nimport importlib\n\nMODULES = ${JSON.stringify(names)}\n\n\ndef load_all():\n    return [importlib.import_module("gppylib." + m) for m in MODULES]\n`);
+  w(join("lib", "python", "gppylib", "commands", "__init__.py"), "");
+  w(join("lib", "python", "gppylib", "commands", "base.py"), [
+    '"""gppylib.commands.base\'s mechanics: a WorkerPool of threads, each command through bash -c, remote ones through ssh with greenplum_path.sh."""',
+    "import os",
+    "import shlex",
+    "import subprocess",
+    "import threading",
+    "",
+    "",
+    "class Command(object):",
+    "    def __init__(self, name, cmd, remote_host=None):",
+    "        self.name = name",
+    "        self.cmd = cmd",
+    "        self.remote_host = remote_host",
+    "        self.results = None",
+    "",
+    "    def cmd_str(self):",
+    "        if self.remote_host is None:",
+    "            return self.cmd",
+    "        gphome = os.environ['GPHOME']",
+    "        inner = '. %s/greenplum_path.sh; %s' % (gphome, self.cmd)",
+    "        return '%s %s %s' % (os.environ.get('GPSTART_SSH', 'ssh'), self.remote_host, shlex.quote(inner))",
+    "",
+    "    def run(self):",
+    "        proc = subprocess.Popen(['bash', '-c', self.cmd_str()], stdout=subprocess.PIPE, stderr=subprocess.PIPE)",
+    "        out, err = proc.communicate()",
+    "        self.results = (proc.returncode, out.decode(), err.decode())",
+    "",
+    "",
+    "class WorkerPool(object):",
+    "    def __init__(self, numWorkers=4):",
+    "        self.numWorkers = numWorkers",
+    "        self.completed = []",
+    "        self.lock = threading.Lock()",
+    "",
+    "    def run_all(self, commands):",
+    "        todo = list(commands)",
+    "",
+    "        def worker():",
+    "            while True:",
+    "                with self.lock:",
+    "                    if not todo:",
+    "                        return",
+    "                    c = todo.pop(0)",
+    "                c.run()",
+    "                with self.lock:",
+    "                    self.completed.append(c)",
+    "",
+    "        threads = [threading.Thread(target=worker) for _ in range(self.numWorkers)]",
+    "        for t in threads:",
+    "            t.start()",
+    "        for t in threads:",
+    "            t.join()",
+    "        return self.completed",
+    "",
+  ].join("\n"));
+  w(join("bin", "gpstart"), [
+    `#!/usr/bin/env ${python}`,
+    '"""gpstart\'s shape: load gppylib, then start every segment host\'s segments with sbin/gpsegstart.py from a WorkerPool."""',
+    "import os",
+    "import sys",
+    "",
+    "from gppylib import gpcatalog",
+    "from gppylib.commands.base import Command, WorkerPool",
+    "",
+    "",
+    "def main():",
+    "    for m in gpcatalog.load_all():",
+    "        m.run('coordinator')",
+    "    hosts = [h for h in os.environ.get('GPSTART_HOSTS', '').split(',') if h]",
+    "    script = os.path.join(os.environ['GPHOME'], 'sbin', 'gpsegstart.py')",
+    "    if hosts:",
+    "        commands = [Command('start ' + h, '%s %s' % (script, h), remote_host=h) for h in hosts]",
+    "    else:",
+    "        commands = [Command('start local %d' % i, '%s local%d' % (script, i)) for i in range(int(os.environ.get('GPSTART_LOCAL', '2')))]",
+    "    failed = 0",
+    "    for c in sorted(WorkerPool().run_all(commands), key=lambda c: c.name):",
+    "        code, out, err = c.results",
+    "        sys.stdout.write(out)",
+    "        sys.stderr.write(err)",
+    "        failed += code != 0",
+    "    return 1 if failed else 0",
+    "",
+    "",
+    "if __name__ == '__main__':",
+    "    sys.exit(main())",
+    "",
+  ].join("\n"), 0o755);
+  w(join("sbin", "gpsegstart.py"), [
+    `#!/usr/bin/env ${python}`,
+    '"""sbin/gpsegstart.py\'s shape: what gpstart runs on each segment host, over ssh."""',
+    "import sys",
+    "",
+    "from gppylib import gpcatalog",
+    "",
+    "",
+    "def start(host):",
+    "    total = 0",
+    "    for m in gpcatalog.load_all()[:10]:",
+    "        total += m.run(host)",
+    "    if host.startswith('127.'):",
+    "        where = 'over ssh'  # ran on a segment host",
+    "    else:",
+    "        where = 'locally'  # ran on the coordinator's host",
+    "    return 'segment %s started %s (%d)' % (host, where, total)",
+    "",
+    "",
+    "if __name__ == '__main__':",
+    "    print(start(sys.argv[1]))",
+    "",
+  ].join("\n"), 0o755);
+  for (const n of ["gpsegstop.py", "gpconfig_helper.py"]) {
+    w(join("sbin", n), `#!/usr/bin/env ${python}\n"""sbin/${n}: never run here."""\nimport sys\n\n\ndef main(args):\n    if not args:\n        return 2\n    return 0\n\n\nif __name__ == '__main__':\n    sys.exit(main(sys.argv[1:]))\n`, 0o755);
+  }
+  w(join("bin", "lib", "__init__.py"), "");
+  w(join("bin", "lib", "calculate_disk_free.py"), `#!/usr/bin/env ${python}\nimport os\n\n\ndef free(path):\n    st = os.statvfs(path)\n    return st.f_bavail * st.f_frsize\n`, 0o755);
+  w(join("bin", "gpload.py"), `#!/usr/bin/env ${python}\nimport sys\n\n\ndef main():\n    return 0\n\n\nif __name__ == '__main__':\n    sys.exit(main())\n`, 0o755);
+}

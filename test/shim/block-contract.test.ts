@@ -7,7 +7,7 @@ import { PY27, ROOT, pyenvPython } from "../helpers/tools.js";
 
 /**
  * One set of rules for a sitecustomize.py, locally (src/shim/block.ts) and on
- * cluster hosts (templates/remote.py, in the hosts' own Python): the same
+ * cluster hosts (templates/agent/remote.py, in the hosts' own Python): the same
  * cases through both must give the same text while on and the same decision
  * at off. Python 2.7 too: GPDB 6 hosts run the agent with it.
  */
@@ -54,7 +54,7 @@ function viaAgent(python: string) {
     "    out.append({'on': dec(on), 'action': action, 'text': dec(text)})",
     "sys.stdout.write(json.dumps(out))",
   ].join("\n");
-  const r = spawnSync(python, ["-c", driver, join(ROOT, "templates")], { input, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  const r = spawnSync(python, ["-c", driver, join(ROOT, "templates", "agent")], { input, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
   if (r.status !== 0) throw new Error(`${python}: ${r.stderr}`);
   return JSON.parse(r.stdout) as { on: string; action: string; text: string | null }[];
 }

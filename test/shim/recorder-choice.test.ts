@@ -12,12 +12,10 @@ const probe = (o: Partial<Probe> = {}): Probe => ({
   siteDirs: [site],
   siteOrder: [site],
   hasSysMonitoring: true,
-  coverage: { importable: true, version: "7.16.2", realDir: `${site}/coverage` },
+  coverage: { importable: true, version: "7.16.2", neverMeasured: ["/py/lib/python3.12", site] },
   sitecustomizes: [],
   loadedSitecustomize: null,
   coveragePths: [],
-  pylibPaths: ["/py/lib/python3.12"],
-  thirdPaths: [site],
   ...o,
 });
 const ask = { core: "auto" as const, branch: false, userRcfile: false, block: false, installScope: false, shimDir: site };
@@ -40,12 +38,17 @@ describe("which recorder an install uses", () => {
     const p = probe({ coveragePths: [a1] });
     expect(a1Before(p, { block: false, shimDir: site })).toEqual([]);
     expect(chooseRecorder(p, ask).recorder).toBe("covshim");
-    expect(recorderConfig(p, { source: [], omit: [], contexts: false, shimDir: site, block: false }).a1).toEqual([a1]);
+    expect(recorderConfig(p, { source: [], contexts: false, shimDir: site, block: false }).a1).toEqual([a1]);
     expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python" }).why).toContain(`coverage's own ${a1} starts coverage.py`);
     expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python", installScope: true }).recorder).toBe("covshim");
     // A user site read before the install's site-packages.
     const user = "/home/u/.local/lib/python3.12/site-packages";
     const q = probe({ coveragePths: [`${user}/a1_coverage.pth`], siteOrder: [user, site] });
     expect(chooseRecorder(q, ask).recorder).toBe("coverage");
+  });
+
+  it("the recorder's bound: the source as given, else where the install's coverage never measures", () => {
+    expect(recorderConfig(probe(), { source: ["/gp/lib/python", "gppylib"], contexts: false, shimDir: site, block: false })).toMatchObject({ source: ["/gp/lib/python", "gppylib"], skip: [] });
+    expect(recorderConfig(probe(), { source: [], contexts: true, shimDir: site, block: false })).toMatchObject({ source: [], skip: ["/py/lib/python3.12", site], contexts: true, prefix: "/venv", version: "3.12" });
   });
 });

@@ -168,7 +168,7 @@ describe("enable/off with real interpreters and real coverage", () => {
 
 describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fixtures/coverage55: coverage 5.5 cannot be installed here)", () => {
   it("starts coverage (process_startup() without arguments) only when wanted, silent without coverage, in the block and the .pth form", async () => {
-    const { renderShimModule, renderStarterModule, renderLoader, renderBlock, renderPth } = await import("../../../src/shim/render.js");
+    const { shimModules, renderLoader, renderBlock, renderPth } = await import("../../../src/shim/render.js");
     const py = pyenvPython(PY27);
     const t = tempDir();
     const lib = join(t, "lib");
@@ -180,10 +180,12 @@ describe("Python 2.7: the shim with coverage 5.5's API (the stand-in in test/fix
     writeFileSync(x, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
     writeFileSync(y, `[run]\nparallel = True\ndata_file = ${data}/.coverage\n`);
     // The shim's modules as enable writes them, without a compiled copy: Python 2 compiles the text.
-    const [mx, my, starter] = [join(t, "x.py"), join(t, "y.py"), join(t, "starter.py")];
-    writeFileSync(starter, renderStarterModule());
-    writeFileSync(mx, renderShimModule({ starter, rcfile: x, dataDir: data, expiresEpoch: 0 }));
-    writeFileSync(my, renderShimModule({ starter, rcfile: y, dataDir: data, expiresEpoch: 0 }));
+    const write = (home: string, rcfile: string) => {
+      mkdirSync(home);
+      for (const [path, text] of Object.entries(shimModules(home, { rcfile, dataDir: data, expiresEpoch: 0 }))) writeFileSync(path, text);
+      return join(home, "shim.py");
+    };
+    const [mx, my] = [write(join(t, "x"), x), write(join(t, "y"), y)];
     writeFileSync(join(lib, "sitecustomize.py"), renderBlock(renderLoader(mx)));
     const base = { PATH: process.env.PATH };
     const off = run(py, ["-c", "print('hi')"], { ...base, PYTHONPATH: `${lib}:${stub}` });

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
@@ -59,18 +59,27 @@ describe("Python never breaks", () => {
     expect(covshim(home, ["off"]).code).toBe(0);
   });
 
-  it("venv: .pth shim with the variable pointing nowhere, install scope expired", () => {
+  it("venv: .pth shim with the variable pointing nowhere, the rcfile deleted, install scope expired", async () => {
     const t = tempDir();
     const home = join(t, "home");
     const v = venvInstall(t);
     const prog = join(t, "prog.py");
     writeFileSync(prog, PROGRAM);
-    expect(covshim(home, ["enable", v.path, "--scope", "install", "--for", "2s"]).code).toBe(0);
+    // On for longer than any of these runs takes, however loaded the machine.
+    expect(covshim(home, ["enable", v.path, "--scope", "install", "--for", "1h"]).code).toBe(0);
     const rec = statusJson(home).installs[0]!;
     same(run(v.python, [prog], { ...process.env }), 0, "install scope on");
     same(run(v.python, [prog], { ...process.env, COVERAGE_PROCESS_START: "/nonexistent/rc" }), 1, "variable points nowhere");
     rmSync(rec.rcfile);
     same(run(v.python, [prog], { ...process.env }), 1, "install scope, rcfile deleted");
+    // Expired: waited for from the real expiry time, not a fixed sleep.
+    expect(covshim(home, ["enable", v.path, "--scope", "install", "--for", "2s"]).code).toBe(0);
+    const expires = Date.parse(statusJson(home).installs[0]!.expires!);
+    while (Date.now() <= expires + 50) await new Promise((r) => setTimeout(r, 100));
+    const files = () => readdirSync(rec.dataDir).filter((n) => n.startsWith(".coverage.")).length;
+    const before = files();
+    same(run(v.python, [prog], { ...process.env }), 0, "install scope expired");
+    expect(files(), "an expired install measures nothing").toBe(before);
     expect(covshim(home, ["off"]).code).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
 # covshim's reading of an install's data directory, shared by the report
-# driver (report.py) and the cluster hosts' agent (remote.py), which covshim
-# runs with this text in front: which files are whose, whether their writer
-# still runs, and the recorder's files (docs/recorder.md) turned into
-# coverage.py data. Python 2.7 to 3.x (hosts may be GPDB 6); only 3.12+
-# processes write recorder files.
+# driver (templates/agent/report.py) and the cluster hosts' agent
+# (templates/agent/remote.py), which covshim runs with templates/data/rules.py
+# and this text in front: which files are whose, whether their writer still
+# runs, and the recorder's files (docs/recorder.md) turned into coverage.py
+# data, with coverage's own decisions of which files count. Python 2.7 to
+# 3.x (hosts may be GPDB 6); only 3.12+ processes write recorder files.
 import os
 import re
 import struct
@@ -12,6 +13,11 @@ import sys
 RECORDER_SUFFIX = ".covrec"
 REC_MAGIC = b"covshimR"
 REC_BOM = 0x0102030405060708
+# Record kinds (templates/shim/recorder.py writes them).
+REC_LINE, REC_NAME, REC_NAME_END = 76, 78, 70  # 'L', 'N', 'F'
+# A name is "path NUL module name NUL spec name": coverage decides with
+# them here (format 1, never published, named decided paths).
+REC_FORMATS = (2,)
 THIS_HOST = os.uname()[1] if hasattr(os, "uname") else ""
 
 # .coverage.HOST.PID.RANDOM (coverage 5, 6), .coverage.HOST.pidPID.XRANDOMx[.HHASHh] (7),
@@ -113,8 +119,11 @@ def writer_alive(path):
     return started <= written + 0.05
 
 
-def read_recorder(path):
+def read_recorder(path, modules=None):
     """A recorder file as (context or None, {path: set(lines)}, pieces not whole).
+
+    `modules`, a dict, gets each path's (module name, spec name) where the
+    file records them (format 2).
 
     Tolerates a file whose last records were being written when its process
     died, and one that is still growing: only whole records count. Raises
@@ -123,7 +132,7 @@ def read_recorder(path):
     with open(path, "rb") as f:
         data = f.read()
     n = len(data) // 8
-    if n < 8 or data[:8] != REC_MAGIC:
+    if n < 8 or data[:8] not in (REC_MAGIC, REC_MAGIC[::-1]):  # written in the machine's byte order
         if not data.strip(b"\0"):
             return None, {}, 0  # created, killed before its first record
         raise RecError("not a covshim recorder file")
@@ -132,8 +141,10 @@ def read_recorder(path):
         order = ">"
         if struct.unpack(">Q", data[8:16])[0] != REC_BOM:
             raise RecError("unknown byte order")
-    version, head = struct.unpack(order + "II", data[16:24])
-    if version != 1:
+    # One 8-byte slot: the format in its low half, the header's slots in its high.
+    word = struct.unpack(order + "Q", data[16:24])[0]
+    version, head = word & 0xFFFFFFFF, word >> 32
+    if version not in REC_FORMATS:
         raise RecError("recorder format %d, newer than this covshim" % version)
     try:
         from array import array
@@ -148,15 +159,15 @@ def read_recorder(path):
     lengths = {}
     for s in slots:
         kind = s & 0xFF
-        if kind == 76:  # 'L': fid, line
+        if kind == REC_LINE:  # fid, line
             fid = (s >> 8) & 0xFFFF
             got = lines.get(fid)
             if got is None:
                 got = lines[fid] = set()
             got.add(s >> 32)
-        elif kind == 78:  # 'N': fid, piece number, 4 bytes of the name
+        elif kind == REC_NAME:  # fid, piece number, 4 bytes of the name
             pieces.setdefault((s >> 8) & 0xFFFF, {})[(s >> 24) & 0xFF] = s >> 32
-        elif kind == 70:  # 'F': fid, the name's length
+        elif kind == REC_NAME_END:  # fid, the name's length
             lengths[(s >> 8) & 0xFFFF] = s >> 32
     names = {}
     for fid, length in lengths.items():
@@ -168,6 +179,12 @@ def read_recorder(path):
     context = names.pop(0, None)
     out = {}
     torn = 0
+    for fid, name in names.items():
+        parts = name.split("\0")
+        names[fid] = parts[0]
+        if modules is not None and len(parts) == 3:
+            # Also a module that ran no line (an empty __init__.py): it was imported.
+            modules.setdefault(parts[0], (parts[1], parts[2]))
     for fid, ls in lines.items():
         name = names.get(fid)
         if name is None:
@@ -188,41 +205,45 @@ def source_exists(path):
     return False
 
 
-_REAL = {}
-
-
-def _abs_file(p):
-    # What coverage stores: realpath (coverage.files.abs_file).
-    r = _REAL.get(p)
-    if r is None:
-        r = _REAL[p] = os.path.abspath(os.path.realpath(p))
-    return r
-
-
-def convert_recorders(paths, dest, keep=False):
+def convert_recorders(paths, dest, rcfile, keep=False):
     """Turns finished recorder files into one coverage.py data file `dest`.
 
-    Returns (converted names, [[name, why], ...] unreadable). The recorder
-    files are removed (unless `keep`) only once `dest` is written; a
-    conversion cut short is done again by the next one (lines are a set:
-    nothing counts twice).
+    Which files count, and under which name, is coverage's decision under
+    `rcfile` (templates/data/rules.py), as is the list of never-run source
+    files, touched at 0% as a measuring coverage.py touches them. Returns
+    (converted names, [[name, why], ...] unreadable). The recorder files are
+    removed (unless `keep`) only once `dest` is written; a conversion cut
+    short is done again by the next one (lines are a set: nothing counts twice).
     """
     by_context = {}
     done = []
     bad = []
+    rules = None
+    imported = {}  # module name -> its file, for every module the processes imported
     for p in paths:
+        modules = {}
         try:
-            context, files, _torn = read_recorder(p)
+            context, files, _torn = read_recorder(p, modules)
         except (RecError, IOError, OSError) as e:
             bad.append([os.path.basename(p), str(e)])
             continue
+        if modules and rules is None:
+            rules = FileRules(rcfile)
+        for f, (name, spec) in modules.items():
+            for m in (name, spec):
+                if m:
+                    imported.setdefault(m, f)
         into = by_context.setdefault(context or "", {})
         for f, ls in files.items():
-            into.setdefault(_abs_file(f), set()).update(ls)
+            name, spec = modules.get(f, (None, None))
+            src = rules.source_file(f, name, spec)
+            if src is not None:
+                into.setdefault(src, set()).update(ls)
         done.append(p)
     if not done:
         return [], bad
-    if any(by_context.values()):
+    never_run = rules.unexecuted(imported) if rules is not None else []
+    if never_run or any(by_context.values()):
         from coverage import CoverageData
         tmp = dest + ".tmp"
         if os.path.exists(tmp):
@@ -232,6 +253,8 @@ def convert_recorders(paths, dest, keep=False):
             if by_context[context]:
                 data.set_context(context or None)
                 data.add_lines(by_context[context])
+        if never_run:
+            data.touch_files(never_run)
         data.write()
         if hasattr(data, "close"):
             data.close()

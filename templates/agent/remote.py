@@ -230,7 +230,7 @@ def pack(a):
             # covshim's recorder: its files become one coverage.py data file
             # in the stage, combined with the others. They stay in the stage,
             # as the raw files do, until the ack.
-            converted, bad_recs = convert_recorders([os.path.join(stage, n) for n in recs], os.path.join(stage, ".coverage.covshim-rec.collect"), keep=True)
+            converted, bad_recs = convert_recorders([os.path.join(stage, n) for n in recs], os.path.join(stage, ".coverage.covshim-rec.collect"), a["rcfile"], keep=True)
         names = sorted(n for n in os.listdir(stage) if n.startswith(".coverage.") and not is_recorder(n))
         made = [n for n in names if n.startswith(".coverage.covshim-rec.")]
         cov = coverage.Coverage(data_file=tmp, config_file=False)

@@ -71,7 +71,7 @@ with warnings.catch_warnings(record=True) as caught:
             # covshim's recorder: its files become one coverage.py data file,
             # combined with the others below.
             dest = os.path.join(data_dir, ".coverage.covshim-rec.pid%d.X%sx" % (os.getpid(), os.urandom(4).hex()))
-            done_recs, bad_recs = convert_recorders([os.path.join(data_dir, n) for n in recs], dest)
+            done_recs, bad_recs = convert_recorders([os.path.join(data_dir, n) for n in recs], dest, args["rcfile"])
             converted = len(done_recs)
             for n, why in bad_recs:
                 set_aside(data_dir, n)

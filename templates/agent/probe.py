@@ -1,5 +1,6 @@
 # covshim probe: run once by `covshim enable`/`doctor` with the install's own
-# interpreter. Prints one JSON object. Python 2.7 to 3.x, standard library only.
+# interpreter, with templates/data/rules.py before it. Prints one JSON object.
+# Python 2.7 to 3.x, standard library and the install's coverage only.
 import json
 import os
 import sys
@@ -24,49 +25,20 @@ try:
 except Exception:
     out["siteDirs"] = [out["purelib"]]
 out["hasSysMonitoring"] = hasattr(sys, "monitoring")
-# For covshim's recorder (3.12+), which decides what to record as coverage.py
-# does without importing it: the places coverage.py takes for the standard
-# library and for third-party code (coverage/inorout.py), as real paths, and
-# the site directories in the order site.py reads their .pth files.
-real = lambda p: os.path.abspath(os.path.realpath(p))
-try:
-    import sysconfig
-
-    def scheme_paths(keys):
-        found = set()
-        for scheme in sysconfig.get_scheme_names():
-            paths = sysconfig.get_paths(scheme)
-            for k in keys:
-                if k in paths:
-                    found.add(real(paths[k]))
-        return sorted(found)
-
-    out["pylibPaths"] = scheme_paths(["stdlib", "platstdlib"])
-
-    # coverage.py takes a sys.path directory inside a venv for third-party:
-    # each one's answer ("" for none), so the recorder asks only for others.
-    def in_venv(d):
-        x = d
-        while True:
-            x = os.path.dirname(x)
-            if x == os.path.dirname(x):
-                return ""
-            if os.path.exists(os.path.join(x, "pyvenv.cfg")):
-                return real(d)
-
-    out["venvDirs"] = dict((d, in_venv(d)) for d in out["sysPath"] if d and os.path.exists(d))
-    out["thirdPaths"] = scheme_paths(["platlib", "purelib", "scripts"])
-except Exception:
-    out["pylibPaths"] = []
-    out["thirdPaths"] = []
-
 cov = {"importable": False}
 try:
     import coverage
     cov["importable"] = True
     cov["version"] = coverage.__version__
     cov["file"] = os.path.dirname(os.path.abspath(coverage.__file__))
-    cov["realDir"] = real(cov["file"])
+    if out["hasSysMonitoring"]:
+        # For covshim's recorder: where it need not record at all (only a
+        # bound; coverage decides the rest at report time). From coverage
+        # itself (templates/data/rules.py, put before this text).
+        try:
+            cov["neverMeasured"] = never_measured()
+        except Exception:
+            pass
     try:
         import coverage.tracer  # noqa: F401
         cov["ctrace"] = True
