@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { whichPython } from "../install/target.js";
+import { interpreterName, whichPython } from "../install/target.js";
 import type { InstallRecord } from "../state/state.js";
 
 const real = (p: string) => {
@@ -28,9 +28,10 @@ export function likelyCause(rec: InstallRecord, env: NodeJS.ProcessEnv = process
         ? `${dir} is not on this shell's PYTHONPATH: source ${join(rec.path, "greenplum_path.sh")} before running the tests`
         : `${dir} is not on this shell's PYTHONPATH, so Python never loads the shim there`;
     }
-    const py = whichPython(env);
+    const name = interpreterName(rec.kind, rec.path, rec.python);
+    const py = whichPython(env, name);
     if (py && real(py) !== real(rec.python)) {
-      return `python3 on this shell's PATH is ${py}, not ${rec.python} that covshim enabled: processes of another interpreter (without coverage, or with another) are not measured`;
+      return `${name} on this shell's PATH is ${py}, not ${rec.python} that covshim enabled: processes of another interpreter (without coverage, or with another) are not measured`;
     }
   }
   if (rec.kind === "venv" && env.VIRTUAL_ENV && real(env.VIRTUAL_ENV) !== real(rec.path)) {

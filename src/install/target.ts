@@ -52,11 +52,20 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-/** Finds `python3` on PATH the way a shell would, without starting one. */
-export function whichPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** GPDB 6's bundled Python 2.7, which greenplum_path.sh puts on PATH as `python`. */
+export const gpdb6Python = (gphome: string) => join(gphome, "ext", "python", "bin", "python");
+
+/**
+ * The name an install's processes find their interpreter by on PATH: `python`
+ * for GPDB 6's bundled one (its utilities' #! lines say python), else `python3`.
+ */
+export const interpreterName = (kind: Kind, path: string, python: string) => (kind === "gpdb" && python === gpdb6Python(path) ? "python" : "python3");
+
+/** Finds `python3` (or `name`) on PATH the way a shell would, without starting one. */
+export function whichPython(env: NodeJS.ProcessEnv = process.env, name = "python3"): string | undefined {
   for (const dir of (env.PATH ?? "").split(":")) {
     if (!dir) continue;
-    const p = join(dir, "python3");
+    const p = join(dir, name);
     if (isExecutableFile(p)) return p;
   }
   return undefined;
@@ -110,7 +119,7 @@ export function resolveTarget(
   if (existsSync(join(path, "greenplum_path.sh"))) {
     const shimDir = join(path, "lib", "python");
     if (!existsSync(shimDir)) throw new CovshimError(`not a complete GPDB install: ${shimDir} does not exist`);
-    const ext = join(path, "ext", "python", "bin", "python");
+    const ext = gpdb6Python(path);
     const genv = gpdbEnv(path, env);
     // GPDB 6 bundles Python 2.7; GPDB 7 and Cloudberry use the python3 greenplum_path.sh leaves on PATH.
     const python = opts.python ?? (isExecutableFile(ext) ? ext : whichPython({ PATH: genv.PATH ?? env.PATH }));

@@ -1,18 +1,26 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config.js";
 import { probeHost, readHostfile } from "../cluster/ssh.js";
 import { eachHost } from "../cluster/fanout.js";
 import { chooseCore } from "../coverage/rcfile.js";
 import { probe } from "../install/probe.js";
-import { resolveTarget } from "../install/target.js";
+import { interpreterName, resolveTarget } from "../install/target.js";
 import { envView } from "../shells/variable.js";
 import type { State } from "../state/state.js";
 import { blockers, shimDirOf, usesBlock } from "./blockers.js";
 import { chooseRecorder } from "../shim/recorder.js";
 import { otherStarters } from "./starters.js";
 import { readWarnings, warningSummary, warningsLog } from "../coverage/warnlog.js";
+
+const realOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
 
 export interface Finding {
   level: "ok" | "warn" | "block";
@@ -43,12 +51,21 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
     findings.push({ level: "warn", text: "no install named: give a TARGET to check it (or set GPHOME / activate a venv)" });
     return findings;
   }
-  let t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
-  // An install covshim knows is checked with the interpreter it was enabled with.
+  // The interpreter `enable` would use now (PATH decides for GPDB 7 and dir
+  // installs), which is the one to check, and a word when the install was
+  // enabled with another.
+  const t = resolveTarget(target, { python: o.python, state, configTarget: cfg.target });
   const enabledWith = state ? Object.values(state.installs).find((i) => i.path === t.path)?.python : undefined;
-  if (!o.python && enabledWith && usesBlock(t) && enabledWith !== t.python) t = resolveTarget(target, { python: enabledWith, state, configTarget: cfg.target });
   const p = await probe(t.python, { pythonPath: t.pythonPath, env: t.env });
   findings.push({ level: "ok", text: `${t.kind} install ${t.path}: Python ${p.version} (${p.executable})` });
+  if (enabledWith && realOr(enabledWith) !== realOr(t.python)) {
+    const name = interpreterName(t.kind, t.path, t.python);
+    findings.push({
+      level: "warn",
+      text: `enabled with ${enabledWith}, but enable would now use ${t.python}${o.python ? "" : ` (${name} on this shell's PATH)`}: processes of the one not enabled are not measured`,
+      fix: `covshim enable ${t.path} --python ${t.python}, or put ${dirname(enabledWith)} first on PATH`,
+    });
+  }
   for (const n of t.notes) findings.push({ level: "warn", text: n });
   for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
   if (p.coverage.importable) {

@@ -1,7 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
+import { gpdb7 } from "../../helpers/gpdb.js";
+import { PY311, pyenvPython } from "../../helpers/tools.js";
 
 describe("doctor", () => {
   it("names a stray variable, hand-procedure leftovers in TMPDIR and other coverage starters, each with a fix", () => {
@@ -30,5 +32,33 @@ describe("doctor", () => {
     const r = covshim(join(t, "home"), ["doctor", venv], { TMPDIR: t });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`fix: ${venv}/bin/python -m pip install coverage`);
+  });
+
+  it("probes the interpreter enable would use now (python3 on PATH for GPDB 7) and says when the install was enabled with another", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const { gphome } = gpdb7(t);
+    // As on a real GPDB 7 host, python3 is the system's, not in $GPHOME/bin.
+    const system = join(t, "usrbin");
+    mkdirSync(system);
+    const python = join(system, "python3");
+    renameSync(join(gphome, "bin", "python3"), python);
+    // pyenv's 3.11 has no coverage: first on PATH, enable would take it and fail.
+    const other = join(t, "otherbin");
+    mkdirSync(other);
+    symlinkSync(pyenvPython(PY311), join(other, "python3"));
+    const good = { PATH: `${system}:${process.env.PATH}` };
+    const bad = { PATH: `${other}:${system}:${process.env.PATH}` };
+    expect(covshim(home, ["enable", gphome], good).code).toBe(0);
+    expect(covshim(home, ["doctor", gphome], good)).toMatchObject({ code: 0 });
+    const d = covshim(home, ["doctor", gphome], bad);
+    // What enable says on that PATH, doctor says too.
+    const e = covshim(home, ["enable", gphome], bad);
+    expect(e.code).toBe(1);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toContain(`Python 3.11.7 (${join(other, "python3")})`);
+    expect(d.stdout).toContain(`enabled with ${python}, but enable would now use ${join(other, "python3")} (python3 on this shell's PATH)`);
+    expect(d.stdout).toContain("coverage is not importable");
+    expect(covshim(home, ["off"], good).code).toBe(0);
   });
 });
