@@ -21,10 +21,10 @@ function reportOf(t: string, home: string, gphome: string, env: NodeJS.ProcessEn
 }
 
 /** A GPDB 7 install and its hosts (not started yet), with the ssh settings for covshim. */
-function setup(names: string[], o: { sshd?: string[] } = {}) {
+function setup(names: string[], o: { sshd?: string[]; gpMgmt?: number } = {}) {
   const t = tempDir();
   const home = join(t, "home");
-  const { gphome } = gpdb7(t);
+  const { gphome } = gpdb7(t, "gpdb7", { gpMgmt: o.gpMgmt });
   const cluster = new Cluster(join(t, "cluster"), gphome, join(home, "data", "remote"), names, o);
   const env = { ...cluster.sshEnv, PATH: `${gphome}/bin:${process.env.PATH}` };
   return { t, home, gphome, cluster, env, hosts: cluster.hosts as [typeof cluster.hosts[0], typeof cluster.hosts[0]] };
@@ -85,6 +85,29 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     for (const [k, dir] of [["local", gphome], ["h1", h1.gphome], ["h2", h2.gphome]] as const) {
       expect(treeDiff(before[k], hashTree(dir)).filter((p) => !p.includes("gppylib/__pycache__")), k).toEqual([]);
     }
+  });
+
+  it("gpstart's way to the segments (a WorkerPool's bash -c, ssh HOST \". greenplum_path.sh; sbin/gpsegstart.py\"): the default report has sbin's scripts with the lines run on the hosts, never-run ones at 0%", async () => {
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"], { gpMgmt: 20 });
+    await cluster.startAll();
+    const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stderr).toContain(`${gphome}/sbin`);
+    const ssh = `ssh -F ${cluster.sshConfig} -o BatchMode=yes`;
+    // stdin not a socket (node's pipes are): bash would take itself for sshd's and read ~/.bashrc.
+    const r = spawnSync("env", ["-i", "PATH=/usr/bin:/bin", `GPSTART_HOSTS=${hosts.map((h) => h.addr).join(",")}`, `GPSTART_SSH=${ssh}`, "bash", "-c", `. ${gphome}/greenplum_path.sh; gpstart`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(new RegExp(`segment ${hosts[0].addr.replace(/\./g, "\\.")} started over ssh`));
+    expect(covshim(home, ["collect"], env).code).toBe(0);
+    const rep = covshim(home, ["report", "--json", join(t, "r.json")], env);
+    expect(rep.code, rep.stderr).toBe(0);
+    const files = JSON.parse(readFileSync(join(t, "r.json"), "utf8")).files as Record<string, { executed_lines: number[]; summary: { covered_lines: number } }>;
+    const seg = join(gphome, "sbin", "gpsegstart.py");
+    expect(files[seg]!.executed_lines).toContain(lineOf(seg, "ran on a segment host"));
+    expect(files[seg]!.executed_lines).not.toContain(lineOf(seg, "ran on the coordinator's host"));
+    expect(files[join(gphome, "sbin", "gpsegstop.py")]!.summary.covered_lines).toBe(0);
+    expect(files[join(gphome, "bin", "gpstart")]!.summary.covered_lines).toBeGreaterThan(0);
+    expect(covshim(home, ["off"], env).code).toBe(0);
   });
 
   it("a host without coverage or unreachable at enable: each named with its fix, nothing changed anywhere", async () => {
