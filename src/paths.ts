@@ -49,6 +49,8 @@ export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configur
 export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));
 export const reportsDir = (d: Dirs, id: string) => join(installHome(d, id), "reports");
 export const savedReport = (d: Dirs, id: string, name: string) => join(reportsDir(d, id), `${name}.json`);
+/** The measured files' source as it was when the report was saved: `diff` follows lines across edits with it. */
+export const savedSources = (d: Dirs, id: string, name: string) => join(reportsDir(d, id), `${name}.sources`);
 
 /**
  * With `enable --group G`: the coveragerc and data that other users' processes

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
-import { type Dirs, dirs, reportsDir, savedReport } from "../paths.js";
+import { type Dirs, dirs, reportsDir, savedReport, savedSources } from "../paths.js";
+import { loadSources, readSources, sourceMoves } from "../coverage/moves.js";
 import { readState, type InstallRecord, type State } from "../state/state.js";
 import { pickInstall } from "../install/choose.js";
 import { validName } from "../names.js";
@@ -143,7 +144,11 @@ export const diff: CommandSpec = {
       if (failed.length) throw new CovshimError(failed.join("; "));
       return;
     }
-    const rows = diffReports(b, h);
+    // Lines followed across edits: BASE's sources as saved, HEAD's as saved or as they are now.
+    const before = loadSources(savedSources(d, rec.id, base!));
+    const after = head !== undefined ? loadSources(savedSources(d, rec.id, head)) : readSources(Object.keys(h.files));
+    if (!before) warn(`'${base}' was saved without its sources: lines are compared by number (save it again with covshim report --save ${base})`);
+    const rows = diffReports(b, h, before && after ? sourceMoves(before, after) : undefined);
     const totals = { before: b.totals.covered_lines, after: h.totals.covered_lines, statements: rows.reduce((n, r) => n + r.statements, 0) };
     if (o.json !== undefined) emit(o.json, JSON.stringify({ base, head: head ?? "current", install: rec.name, totals, files: rows }, null, 2), "JSON");
     else out(renderDiff(rows, base!, head ?? "current", totals));

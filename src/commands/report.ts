@@ -2,7 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
-import { dirs, savedReport } from "../paths.js";
+import { dirs, savedReport, savedSources } from "../paths.js";
+import { atomicWrite } from "../fs/atomic.js";
+import { readSources } from "../coverage/moves.js";
 import { readState } from "../state/state.js";
 import { loadConfig } from "../config.js";
 import { pickInstall } from "../install/choose.js";
@@ -73,6 +75,8 @@ export const report: CommandSpec = {
         const f = savedReport(d, rec.id, o.save);
         mkdirSync(dirname(f), { recursive: true, mode: 0o700 });
         copyFileSync(jsonFile, f);
+        // The sources as they are now: diff follows lines across later edits.
+        atomicWrite(savedSources(d, rec.id, o.save), JSON.stringify(readSources(Object.keys(j!.files))), 0o600);
         say(`saved as '${o.save}' (covshim diff ${o.save})`);
       }
       if (failUnder !== undefined && (r.total ?? 0) < failUnder) {
