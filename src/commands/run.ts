@@ -8,7 +8,7 @@ import { loadConfig } from "../config.js";
 import { hasData, installEnv, reportNotes, reportOnce } from "../coverage/report.js";
 import { endRun, startRun } from "../switch/run.js";
 import type { EnableOptions } from "../switch/plan.js";
-import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
+import { emit, machineOption, say, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
 
 export const run: CommandSpec = {
@@ -47,9 +47,8 @@ export const run: CommandSpec = {
         const total = lines.find((l) => l.startsWith("TOTAL")) ?? lines[lines.length - 1] ?? "";
         const files = lines.filter((l) => !/^(Name|TOTAL|-+)/.test(l) && l.trim()).length;
         Object.assign(summary, { files, total: r.total ?? null });
-        const line = `covshim: ${plural(files, "file")} measured; ${total.replace(/\s+/g, " ")}`;
-        if (toStdout(opts.json)) say(line.replace(/^covshim: /, ""));
-        else out(line);
+        // On stderr: the command's stdout is its own (covshim run -- CMD > FILE).
+        say(`${plural(files, "file")} measured; ${total.replace(/\s+/g, " ")}`);
         say(`full report: covshim report ${rec.name}; data in ${tilde(summary.dataFile)}`);
       }
     } catch (e) {

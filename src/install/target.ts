@@ -79,7 +79,7 @@ const CHOICES =
  * the config's `target`, else the one install that is on, else $GPHOME,
  * else $VIRTUAL_ENV, else a one-line error that lists the choices.
  */
-export function chooseTarget(target: string | undefined, opts: { state?: State; env?: NodeJS.ProcessEnv; configTarget?: string } = {}): string {
+export function chooseTarget(target: string | undefined, opts: { state?: State; env?: NodeJS.ProcessEnv; configTarget?: string; withData?: string[] } = {}): string {
   const env = opts.env ?? process.env;
   if (target !== undefined) return target;
   if (opts.configTarget) return opts.configTarget;
@@ -87,6 +87,11 @@ export function chooseTarget(target: string | undefined, opts: { state?: State; 
   if (on.length === 1) return on[0]!.path;
   const fromEnv = env.GPHOME || env.VIRTUAL_ENV;
   if (fromEnv) return fromEnv;
+  // Commands that only read data, when nothing is on: enable, run the tests,
+  // off, report is the order people work in.
+  const withData = on.length ? [] : Object.values(opts.state?.installs ?? {}).filter((i) => opts.withData?.includes(i.id));
+  if (withData.length === 1) return withData[0]!.path;
+  if (withData.length > 1) throw usageError(`no target given, and ${withData.length} installs have data (${withData.map((i) => i.name).join(", ")}): name one`);
   const known = Object.values(opts.state?.installs ?? {}).map((i) => i.name);
   const what = on.length > 1 ? `${on.length} installs are on (${on.map((i) => i.name).join(", ")}): name one` : `no target given: ${CHOICES}`;
   throw usageError(`${what}${known.length && on.length <= 1 ? ` (known: ${known.join(", ")})` : ""}`);
@@ -95,7 +100,7 @@ export function chooseTarget(target: string | undefined, opts: { state?: State; 
 /** Resolves TARGET (a path or an install's name), or the one `chooseTarget` picks. */
 export function resolveTarget(
   target: string | undefined,
-  opts: { python?: string; state?: State; env?: NodeJS.ProcessEnv; configTarget?: string } = {},
+  opts: { python?: string; state?: State; env?: NodeJS.ProcessEnv; configTarget?: string; withData?: string[] } = {},
 ): Target {
   const env = opts.env ?? process.env;
   let raw = chooseTarget(target, opts);

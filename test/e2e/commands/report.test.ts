@@ -266,3 +266,35 @@ describe("a data file is left for the next report only while its writer runs", (
     }
   });
 });
+
+describe("the order people work in: enable, run the tests, off, report", () => {
+  it("report, data and diff without TARGET take the one known install with data once nothing is on; with several, the one-line error lists them", () => {
+    const t = tempDir();
+    const home = join(t, "home");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const other = venvWithCoverage(join(t, "other"));
+    const script = join(t, "s.py");
+    writeFileSync(script, "x = 1\n");
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    // Known, but never measured: not a candidate.
+    expect(covshim(home, ["enable", other]).code).toBe(0);
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    const rc = statusJson(home).installs.find((i) => i.path === venv)!.rcfile;
+    expect(run(join(venv, "bin", "python"), [script], { ...process.env, COVERAGE_PROCESS_START: rc }).code).toBe(0);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    const r = covshim(home, ["report", "--save", "first"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(script);
+    expect(covshim(home, ["data"]).code).toBe(0);
+    expect(covshim(home, ["diff", "first"]).code).toBe(0);
+    // A second install with data: which one is not for covshim to guess.
+    expect(covshim(home, ["enable", other]).code).toBe(0);
+    const rc2 = statusJson(home).installs.find((i) => i.path === other)!.rcfile;
+    expect(run(join(other, "bin", "python"), [script], { ...process.env, COVERAGE_PROCESS_START: rc2 }).code).toBe(0);
+    expect(covshim(home, ["off"]).code).toBe(0);
+    const two = covshim(home, ["report"]);
+    expect(two.code).toBe(2);
+    expect(two.stderr.trim().split("\n")).toHaveLength(1);
+    expect(two.stderr).toContain("no target given, and 2 installs have data (venv, other): name one");
+  });
+});

@@ -14,10 +14,12 @@ describe("run", () => {
     const venv = venvWithCoverage(join(t, "venv"));
     const before = hashTree(venv);
     const script = join(t, "seven.py");
-    writeFileSync(script, "import sys\nx = 1\nsys.exit(7)\n");
+    writeFileSync(script, "import sys\nx = 1\nprint('the command says this')\nsys.exit(7)\n");
     const r = covshim(home, ["run", venv, "--", join(venv, "bin", "python"), script]);
     expect(r.code).toBe(7);
-    expect(r.stdout).toMatch(/covshim: \d+ files? measured; TOTAL/);
+    // covshim run -- CMD > FILE: FILE is the command's output, byte for byte.
+    expect(r.stdout).toBe("the command says this\n");
+    expect(r.stderr).toMatch(/covshim: \d+ files? measured; TOTAL/);
     expect(statusJson(home).installs.every((i) => !i.enabled)).toBe(true);
     expect(treeDiff(before, hashTree(venv))).toEqual([]);
     expect(covshim(home, ["run", venv]).code).toBe(2);
