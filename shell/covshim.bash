@@ -60,7 +60,10 @@ __covshim_read() {
 }
 
 # Brings the variables in step with the file. Keeps $? for whatever runs
-# after it (the user's prompt).
+# after it (the user's prompt): it returns the status it found. It is
+# registered as `__covshim_sync && :`, so that an rc's `set -e` does not take
+# that status for a failure and close the shell (a command before the last of
+# an && list does not trigger errexit, and the list keeps its status).
 __covshim_sync() {
   local __cs_status=$? now=0 msg
   __covshim_read
@@ -106,7 +109,7 @@ covshim() {
   local __cs_rc=0 __cs_where=1
   (( ${BASH_SUBSHELL-0} == 0 )) || __cs_where=subshell
   __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
-  __covshim_sync
+  __covshim_sync || :
   return "$__cs_rc"
 }
 
@@ -139,11 +142,11 @@ __covshim_install() {
     elif [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == 'declare -a'* ]]; then
       # Element 0, not a new element: VS Code (and others) take ${PROMPT_COMMAND},
       # element 0, as the user's prompt command and run it inside their own.
-      PROMPT_COMMAND[0]="__covshim_sync${PROMPT_COMMAND[0]:+;${PROMPT_COMMAND[0]}}"
+      PROMPT_COMMAND[0]="__covshim_sync && :${PROMPT_COMMAND[0]:+;${PROMPT_COMMAND[0]}}"
     else
       # A string PROMPT_COMMAND (possibly with a trailing ';'): run first, so $? passes through.
       # shellcheck disable=SC2128,SC2178
-      PROMPT_COMMAND="__covshim_sync${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+      PROMPT_COMMAND="__covshim_sync && :${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
   fi
   # The marker's place, unless COVSHIM_PS1=0 or a framework owns the prompt
@@ -157,7 +160,7 @@ __covshim_install() {
   return 0
 }
 __covshim_install
-__covshim_sync
+__covshim_sync || :
 [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
 if (( __covshim_scope_until > 0 )); then
   __covshim_now

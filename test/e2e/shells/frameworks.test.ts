@@ -63,7 +63,7 @@ describe("VS Code's bash integration (stand-in: element 0 copied, DEBUG-trap rul
       expect(await syncsPerPrompt(s)).toBe(1);
       await s.run(". ~/.bashrc");
       expect(await syncsPerPrompt(s)).toBe(1);
-      expect(await s.run('echo "PC=$PROMPT_COMMAND ORIG=$__vsc_original_prompt_command"')).toContain("PC=__vsc_prompt_cmd_original ORIG=__covshim_sync;user_pc");
+      expect(await s.run('echo "PC=$PROMPT_COMMAND ORIG=$__vsc_original_prompt_command"')).toContain("PC=__vsc_prompt_cmd_original ORIG=__covshim_sync && :;user_pc");
 
       // The echo's output is on the screen before the prompt that follows has
       // written the echo's `D` mark: count the marks once it has.

@@ -25,17 +25,31 @@ async function keepsStatus(term: Term) {
   await term.waitFor(/\[1\]PROMPT> $/m);
 }
 
+/**
+ * Under errexit (bash's set -e, zsh's err_exit and err_return): command lines
+ * that errexit ignores and that leave a failing status. The shell must stay,
+ * with the status in its prompt; unhooked, it does.
+ */
+async function survivesErrexit(term: Term) {
+  for (const line of ["[ -f /nonexistent ] && cat /nonexistent", "false && true", "! true"]) {
+    term.type(line);
+    await term.waitFor(/\[1\]PROMPT> $/m);
+    expect(await term.run("echo still-here")).toContain("still-here");
+  }
+}
+
 function setup() {
   const t = tempDir();
   return { t, home: join(t, "covshim"), venv: venvWithCoverage(join(t, "venv")) };
 }
 
 describe("bash hook in the shells people have", () => {
-  it("set -euo pipefail before the hook", async () => {
+  it("set -euo pipefail before the hook: a command line errexit ignores leaves the shell open and its status in the prompt", async () => {
     const { t, home, venv } = setup();
     const s = hookedShell("bash", t, home, { before: "set -euo pipefail" });
     await follows(s, home, venv);
-    // (a failing command at the prompt would end such a shell by itself, so $? is always 0 here)
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    await survivesErrexit(s);
   });
 
   it("bash 5.1 array PROMPT_COMMAND; $? reaches the user's own entry", async () => {
@@ -43,7 +57,7 @@ describe("bash hook in the shells people have", () => {
     const s = hookedShell("bash", t, home, { before: "user_pc() { LAST=$?; }\nPROMPT_COMMAND=(user_pc)" });
     await follows(s, home, venv);
     // Element 0 prefixed, no element added: VS Code and others take element 0 as the user's.
-    expect(await s.run('declare -p PROMPT_COMMAND')).toContain('declare -a PROMPT_COMMAND=([0]="__covshim_sync;user_pc")');
+    expect(await s.run('declare -p PROMPT_COMMAND')).toContain('declare -a PROMPT_COMMAND=([0]="__covshim_sync && :;user_pc")');
     s.type("false");
     await s.waitFor(/\[1\]PROMPT> $/m);
     expect(await s.run('echo "LAST=$LAST"')).toMatch(/LAST=[01]/);
@@ -57,7 +71,7 @@ describe("bash hook in the shells people have", () => {
     const { t, home, venv } = setup();
     const s = hookedShell("bash", t, home, { before: "user_pc() { :; }\nPROMPT_COMMAND='user_pc;'", after: hookLine("bash") });
     await follows(s, home, venv);
-    expect(await s.run('echo "PC=$PROMPT_COMMAND"')).toContain("PC=__covshim_sync;user_pc;");
+    expect(await s.run('echo "PC=$PROMPT_COMMAND"')).toContain("PC=__covshim_sync && :;user_pc;");
     await keepsStatus(s);
   });
 
@@ -93,9 +107,11 @@ describe("bash hook in the shells people have", () => {
 describe("zsh hook in the shells people have", () => {
   it("err_exit, nounset and ksh_arrays set before the hook; sourced twice", async () => {
     const { t, home, venv } = setup();
-    const s = hookedShell("zsh", t, home, { before: "setopt err_exit nounset ksh_arrays", after: hookLine("zsh") });
+    const s = hookedShell("zsh", t, home, { before: "setopt err_exit err_return nounset pipefail ksh_arrays", after: hookLine("zsh") });
     await follows(s, home, venv, "zsh");
     expect(await s.run('print -r -- "N=${#precmd_functions[@]}"')).toContain("N=1");
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    await survivesErrexit(s);
   });
 
   it("$? kept for the prompt; a precmd function after covshim's sees it too", async () => {
@@ -111,11 +127,16 @@ describe("zsh hook in the shells people have", () => {
 });
 
 describe("fish hook in the shells people have", () => {
-  it("sourced twice; $status kept for the prompt", async () => {
+  it("sourced twice; $status kept for the prompt, also after lines that end in a failing status (fish has no errexit)", async () => {
     const { t, home, venv } = setup();
     const s = hookedShell("fish", t, home, { after: hookLine("fish") });
     await follows(s, home, venv, "fish");
     await keepsStatus(s);
+    expect(covshim(home, ["enable", venv]).code).toBe(0);
+    for (const line of ["test -f /nonexistent; and cat /nonexistent", "false; and true", "not true"]) {
+      s.type(line);
+      await s.waitFor(/\[1\]PROMPT> $/m);
+    }
   });
 
   it("the prompt marker by default while on, in all three shells; off with COVSHIM_PS1=0 or config ps1: false; nothing while off", async () => {
