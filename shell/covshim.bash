@@ -3,24 +3,31 @@
 # bash 3.2 (macOS's /bin/bash) to 5.x: nothing here needs a newer bash
 # (test/e2e/shells/bash32.test.ts lists what it must not use).
 # shellcheck shell=bash
-__covshim_node='node'
-__covshim_cli='covshim'
-__covshim_file="${HOME-}/.local/state/covshim/shell.env"
-# The clock: bash 5's EPOCHSECONDS, else the time covshim wrote this hook
-# plus the seconds this shell has counted since (bash has no other clock
-# without a process).
-__covshim_epoch=0
-__covshim_epoch_at=$SECONDS
-__covshim_last_warn=0
-__covshim_warned_hand=''
-__covshim_mark=''
-# bash 4's mapfile reads the file a third faster than read -d '' (bash 3.2's
-# way); docs/shells.md has the figures.
-__covshim_mapfile=0
-if type -t mapfile >/dev/null 2>&1; then __covshim_mapfile=1; fi
+#
+# All of the hook's state is in one array and the marker (VS Code's newer
+# terminal integration runs a process per shell variable at every prompt:
+# docs/shells.md). __covshim's elements:
+#   0 node   1 the CLI   2 the shells' file   3 when the hook was written
+#   (epoch seconds) and 4 $SECONDS then: bash 5's EPOCHSECONDS, else this
+#   shell's clock   5 when the left-on warning was last said ('': this shell
+#   has not started up yet)   6 the hand-set COVERAGE_PROCESS_START warned
+#   about   7 1: mapfile exists (bash 4+, a third faster than read -d '')
+#   8-18 the shells' file's fields, in docs/shells.md's order: rc prompt ps1
+#   since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg
+#   19 now (__covshim_now)
+__covshim[0]=@NODE@
+__covshim[1]=@CLI@
+__covshim[2]=@FILE@
+__covshim[3]=@EPOCH@
+__covshim[4]=$SECONDS
+__covshim[5]=${__covshim[5]-}
+__covshim[6]=''
+__covshim[7]=0
+if type -t mapfile >/dev/null 2>&1; then __covshim[7]=1; fi
+__covshim_mark=${__covshim_mark-}
 
 __covshim_now() {
-  if [[ -n ${EPOCHSECONDS-} ]]; then __covshim_t=$EPOCHSECONDS; else __covshim_t=$(( __covshim_epoch + SECONDS - __covshim_epoch_at )); fi
+  if [[ -n ${EPOCHSECONDS-} ]]; then __covshim[19]=$EPOCHSECONDS; else __covshim[19]=$(( __covshim[3] + SECONDS - __covshim[4] )); fi
 }
 
 __covshim_say() {
@@ -34,28 +41,24 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines, none empty) into globals. One builtin read of the whole file; only a
-# file of the user's own counts.
+# lines in a fixed order) into elements 8-18. One builtin read of the whole
+# file; only a file of the user's own counts.
 __covshim_read() {
   local -a l=()
-  if [[ -r $__covshim_file && -O $__covshim_file ]]; then
-    if (( __covshim_mapfile )); then mapfile -t l < "$__covshim_file" || :; else IFS=$'\n' read -r -d '' -a l < "$__covshim_file" || :; fi
+  local i
+  if [[ -r ${__covshim[2]} && -O ${__covshim[2]} ]]; then
+    if (( __covshim[7] )); then mapfile -t l < "${__covshim[2]}" || :; else IFS=$'\n' read -r -d '' -a l < "${__covshim[2]}" || :; fi
   fi
   if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
-    __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
-    __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
-    return 0
+    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg=)
   fi
-  # The keys come in the order of docs/shells.md; each value is what follows its key.
-  __covshim_rc=${l[1]#rc=} __covshim_prompt=${l[2]#prompt=} __covshim_ps1=${l[3]#ps1=}
-  __covshim_since=${l[4]#since=} __covshim_warn_at=${l[5]#warn_at=} __covshim_warn_every=${l[6]#warn_every=}
-  __covshim_warn_msg=${l[7]#warn_msg=} __covshim_on_msg=${l[8]#on_msg=} __covshim_scope_until=${l[9]#scope_until=}
-  __covshim_scope_msg=${l[10]#scope_msg=} __covshim_expired_msg=${l[11]#expired_msg=}
+  # Each value is what follows its key's '='.
+  for i in 1 2 3 4 5 6 7 8 9 10 11; do __covshim[i+7]=${l[i]#*=}; done
   # Numbers only: anything else would be evaluated as a name in (( )).
-  case $__covshim_since in '' | *[!0-9]*) __covshim_since=0 ;; esac
-  case $__covshim_warn_at in '' | *[!0-9]*) __covshim_warn_at=0 ;; esac
-  case $__covshim_warn_every in '' | *[!0-9]*) __covshim_warn_every=1800 ;; esac
-  case $__covshim_scope_until in '' | *[!0-9]*) __covshim_scope_until=0 ;; esac
+  for i in 11 12 13 16; do
+    case ${__covshim[i]} in '' | *[!0-9]*) __covshim[i]=0 ;; esac
+  done
+  (( __covshim[13] > 0 )) || __covshim[13]=1800
   return 0
 }
 
@@ -65,39 +68,48 @@ __covshim_read() {
 # that status for a failure and close the shell (a command before the last of
 # an && list does not trigger errexit, and the list keeps its status).
 __covshim_sync() {
-  local __cs_status=$? now=0 msg
+  local __cs_status=$? msg show
   __covshim_read
-  if [[ -n $__covshim_rc ]]; then
+  show=${__covshim[9]}
+  if [[ -n ${__covshim[8]} ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       # Set by hand: leave it alone, say so once.
-      if [[ $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
-        __covshim_warned_hand=$COVERAGE_PROCESS_START
+      if [[ ${__covshim[6]} != "$COVERAGE_PROCESS_START" ]]; then
+        __covshim[6]=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim_rc" ]]; then
-      export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
+    elif [[ ${COVERAGE_PROCESS_START-} != "${__covshim[8]}" ]]; then
+      export COVERAGE_PROCESS_START="${__covshim[8]}" __COVSHIM_SET="${__covshim[8]}"
     fi
-    [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
-    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
-    if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 ]]; then __covshim_mark=$__covshim_prompt; else __covshim_mark=''; fi
-    if (( __covshim_warn_at > 0 )); then
+    if (( __covshim[12] > 0 )); then
       __covshim_now
-      now=$__covshim_t
-      if (( now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
-        __covshim_last_warn=$now
+      if (( __covshim[19] >= __covshim[12] && __covshim[19] - ${__covshim[5]:-0} >= __covshim[13] )); then
+        __covshim[5]=${__covshim[19]}
         # shellcheck disable=SC2059 # the format is covshim's own (docs/shells.md)
-        printf -v msg "$__covshim_warn_msg" $(( (now - __covshim_since) / 60 ))
+        printf -v msg "${__covshim[14]}" $(( (__covshim[19] - __covshim[11]) / 60 ))
         __covshim_say "$msg"
       fi
     fi
   else
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
       unset COVERAGE_PROCESS_START
-    elif [[ -n ${COVERAGE_PROCESS_START-} && $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
-      __covshim_warned_hand=$COVERAGE_PROCESS_START
+    elif [[ -n ${COVERAGE_PROCESS_START-} && ${__covshim[6]} != "$COVERAGE_PROCESS_START" ]]; then
+      __covshim[6]=$COVERAGE_PROCESS_START
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
-    [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
+    [[ -z ${__COVSHIM_SET+x} ]] || unset __COVSHIM_SET
+    # Install scope: the prompt text holds until it expires, covshim running or not.
+    if [[ -n $show ]]; then
+      __covshim_now
+      (( __covshim[19] < __covshim[16] )) || show=''
+    fi
+  fi
+  if [[ -n $show ]]; then
+    [[ ${COVSHIM_PROMPT-} == "$show" ]] || export COVSHIM_PROMPT="$show"
+    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
+    if [[ ${COVSHIM_PS1-${__covshim[10]}} == 1 ]]; then __covshim_mark=$show; else __covshim_mark=''; fi
+  else
+    [[ -z ${COVSHIM_PROMPT+x} ]] || unset COVSHIM_PROMPT
     __covshim_mark=''
   fi
   return "$__cs_status"
@@ -108,7 +120,7 @@ __covshim_sync() {
 covshim() {
   local __cs_rc=0 __cs_where=1
   (( ${BASH_SUBSHELL-0} == 0 )) || __cs_where=subshell
-  __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
+  __COVSHIM_HOOKED=$__cs_where "${__covshim[0]}" "${__covshim[1]}" "$@" || __cs_rc=$?
   __covshim_sync || :
   return "$__cs_rc"
 }
@@ -134,6 +146,9 @@ __covshim_registered() {
   return 1
 }
 
+# Registers the sync, puts the marker's place in the prompt, and says at a
+# shell's start what is on: one message, and none when the rc is sourced
+# again (a left-on warning that is due is the sync's, within its interval).
 __covshim_install() {
   if ! __covshim_registered; then
     if [[ ${bash_preexec_imported-} == defined || -n ${__bp_imported-} ]]; then
@@ -157,13 +172,21 @@ __covshim_install() {
     # shellcheck disable=SC2016 # expanded at each prompt, not now
     PS1='${__covshim_mark:+($__covshim_mark) }'"${PS1-}"
   fi
+  if [[ -n ${__covshim[5]} ]]; then
+    __covshim_sync || :
+    return 0
+  fi
+  __covshim[5]=0
+  __covshim_sync || :
+  # The left-on warning, when it was due, was this shell's one message.
+  (( __covshim[5] == 0 )) || return 0
+  if [[ -n ${__covshim[8]} ]]; then
+    __covshim_say "${__covshim[15]}"
+  elif (( __covshim[16] > 0 )); then
+    __covshim_now
+    if (( __covshim[19] >= __covshim[16] )); then __covshim_say "${__covshim[18]}"; else __covshim_say "${__covshim[17]}"; fi
+  fi
   return 0
 }
 __covshim_install
-__covshim_sync || :
-[[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
-if (( __covshim_scope_until > 0 )); then
-  __covshim_now
-  if (( __covshim_t >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
-fi
 :

@@ -1,11 +1,15 @@
 # covshim shell integration for zsh. Load with: eval "$(covshim hook zsh)"
 # The per-prompt work uses builtins only: no process is started at a prompt.
-typeset -g __covshim_node='node'
-typeset -g __covshim_cli='covshim'
-typeset -g __covshim_file="${HOME-}/.local/state/covshim/shell.env"
-typeset -g __covshim_last_warn=0
-typeset -g __covshim_warned_hand=''
-typeset -g __covshim_mark=''
+#
+# All of the hook's state is in one array and the marker (VS Code's newer
+# zsh integration runs printenv for every shell variable at every prompt:
+# docs/shells.md). __covshim's elements (every function here runs under
+# `emulate -L zsh`, so they count from 1 whatever the user's ksh_arrays):
+#   1 node   2 the CLI   3 the shells' file   4 when the left-on warning was
+#   last said ('': this shell has not started up yet)   5 the hand-set
+#   COVERAGE_PROCESS_START warned about   6-16 the shells' file's fields, in
+#   docs/shells.md's order: rc prompt ps1 since warn_at warn_every warn_msg
+#   on_msg scope_until scope_msg expired_msg
 zmodload zsh/datetime 2>/dev/null
 
 __covshim_say() {
@@ -19,30 +23,22 @@ __covshim_say() {
   return 0
 }
 
-typeset -g __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
-typeset -g __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
-
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines) into globals. $(<file) is zsh's builtin read of a whole file: no
-# process. Only a file of the user's own counts.
+# lines in a fixed order) into elements 6-16. $(<file) is zsh's builtin read
+# of a whole file: no process. Only a file of the user's own counts.
 __covshim_read() {
   emulate -L zsh
   local -a l
-  [[ -r $__covshim_file && -O $__covshim_file ]] && l=("${(@f)$(<$__covshim_file)}")
+  local i
+  [[ -r $__covshim[3] && -O $__covshim[3] ]] && l=("${(@f)$(<$__covshim[3])}")
   if [[ ${l[1]-} != 'covshim-shell 2' ]]; then
-    __covshim_rc='' __covshim_prompt='' __covshim_ps1=0 __covshim_since=0 __covshim_warn_at=0 __covshim_warn_every=1800
-    __covshim_warn_msg='' __covshim_on_msg='' __covshim_scope_until=0 __covshim_scope_msg='' __covshim_expired_msg=''
-    return 0
+    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg=)
   fi
-  # The keys come in the order of docs/shells.md; each value is what follows its key.
-  __covshim_rc=${l[2]#rc=} __covshim_prompt=${l[3]#prompt=} __covshim_ps1=${l[4]#ps1=}
-  __covshim_since=${l[5]#since=} __covshim_warn_at=${l[6]#warn_at=} __covshim_warn_every=${l[7]#warn_every=}
-  __covshim_warn_msg=${l[8]#warn_msg=} __covshim_on_msg=${l[9]#on_msg=} __covshim_scope_until=${l[10]#scope_until=}
-  __covshim_scope_msg=${l[11]#scope_msg=} __covshim_expired_msg=${l[12]#expired_msg=}
-  [[ $__covshim_since == <-> ]] || __covshim_since=0
-  [[ $__covshim_warn_at == <-> ]] || __covshim_warn_at=0
-  [[ $__covshim_warn_every == <-> ]] || __covshim_warn_every=1800
-  [[ $__covshim_scope_until == <-> ]] || __covshim_scope_until=0
+  # Each value is what follows its key's '='.
+  for i in {2..12}; do __covshim[i+4]=${l[i]#*=}; done
+  # Numbers only.
+  for i in 9 10 11 14; do [[ $__covshim[i] == <-> ]] || __covshim[i]=0; done
+  (( __covshim[11] > 0 )) || __covshim[11]=1800
   return 0
 }
 
@@ -50,34 +46,40 @@ __covshim_read() {
 __covshim_sync() {
   local __cs_status=$?
   emulate -L zsh
-  local now=0 msg
+  local now=${EPOCHSECONDS:-0} msg show
   __covshim_read
-  if [[ -n $__covshim_rc ]]; then
+  show=$__covshim[7]
+  if [[ -n $__covshim[6] ]]; then
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
-      if [[ $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
-        __covshim_warned_hand=$COVERAGE_PROCESS_START
+      if [[ $__covshim[5] != "$COVERAGE_PROCESS_START" ]]; then
+        __covshim[5]=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim_rc" ]]; then
-      export COVERAGE_PROCESS_START="$__covshim_rc" __COVSHIM_SET="$__covshim_rc"
+    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim[6]" ]]; then
+      export COVERAGE_PROCESS_START="$__covshim[6]" __COVSHIM_SET="$__covshim[6]"
     fi
-    [[ ${COVSHIM_PROMPT-} == "$__covshim_prompt" ]] || export COVSHIM_PROMPT="$__covshim_prompt"
-    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
-    if [[ ${COVSHIM_PS1-$__covshim_ps1} == 1 ]]; then __covshim_mark=$__covshim_prompt; else __covshim_mark=''; fi
-    now=${EPOCHSECONDS:-0}
-    if (( __covshim_warn_at > 0 && now >= __covshim_warn_at && now - __covshim_last_warn >= __covshim_warn_every )); then
-      __covshim_last_warn=$now
-      printf -v msg "$__covshim_warn_msg" $(( (now - __covshim_since) / 60 ))
+    if (( __covshim[10] > 0 && now >= __covshim[10] && now - ${__covshim[4]:-0} >= __covshim[11] )); then
+      __covshim[4]=$now
+      printf -v msg "$__covshim[12]" $(( (now - __covshim[9]) / 60 ))
       __covshim_say "$msg"
     fi
   else
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
       unset COVERAGE_PROCESS_START
-    elif [[ -n ${COVERAGE_PROCESS_START-} && $__covshim_warned_hand != "$COVERAGE_PROCESS_START" ]]; then
-      __covshim_warned_hand=$COVERAGE_PROCESS_START
+    elif [[ -n ${COVERAGE_PROCESS_START-} && $__covshim[5] != "$COVERAGE_PROCESS_START" ]]; then
+      __covshim[5]=$COVERAGE_PROCESS_START
       __covshim_say "COVERAGE_PROCESS_START is set but covshim has nothing on; unset it to stop measuring"
     fi
-    [[ -z ${__COVSHIM_SET+x}${COVSHIM_PROMPT+x} ]] || unset __COVSHIM_SET COVSHIM_PROMPT
+    [[ -z ${__COVSHIM_SET+x} ]] || unset __COVSHIM_SET
+    # Install scope: the prompt text holds until it expires, covshim running or not.
+    (( now < __covshim[14] )) || show=''
+  fi
+  if [[ -n $show ]]; then
+    [[ ${COVSHIM_PROMPT-} == "$show" ]] || export COVSHIM_PROMPT="$show"
+    # The marker shows while on, unless COVSHIM_PS1=0 or the config's ps1: false.
+    if [[ ${COVSHIM_PS1-$__covshim[8]} == 1 ]]; then __covshim_mark=$show; else __covshim_mark=''; fi
+  else
+    [[ -z ${COVSHIM_PROMPT+x} ]] || unset COVSHIM_PROMPT
     __covshim_mark=''
   fi
   return $__cs_status
@@ -88,21 +90,40 @@ __covshim_sync() {
 covshim() {
   local __cs_rc=0 __cs_where=1
   (( ${ZSH_SUBSHELL:-0} == 0 )) || __cs_where=subshell
-  __COVSHIM_HOOKED=$__cs_where "$__covshim_node" "$__covshim_cli" "$@" || __cs_rc=$?
-  __covshim_sync
+  __COVSHIM_HOOKED=$__cs_where "$__covshim[1]" "$__covshim[2]" "$@" || __cs_rc=$?
+  __covshim_sync || :
   return $__cs_rc
 }
 
+# Sets the state up, registers the sync, and says at a shell's start what is
+# on: one message, and none when the rc is sourced again (a left-on warning
+# that is due is the sync's, within its interval).
 __covshim_install() {
   emulate -L zsh
+  typeset -ga __covshim
+  typeset -g __covshim_mark=${__covshim_mark-}
+  local started=${__covshim[4]-}
+  __covshim[1]=@NODE@
+  __covshim[2]=@CLI@
+  __covshim[3]=@FILE@
+  __covshim[4]=$started
+  __covshim[5]=''
   typeset -ga precmd_functions
   if (( ! ${precmd_functions[(I)__covshim_sync]} )); then
     precmd_functions=(__covshim_sync $precmd_functions)
   fi
-  __covshim_sync
-  [[ -n ${COVSHIM_PROMPT-} ]] && __covshim_say "$__covshim_on_msg"
-  if (( __covshim_scope_until > 0 )); then
-    if (( ${EPOCHSECONDS:-0} >= __covshim_scope_until )); then __covshim_say "$__covshim_expired_msg"; else __covshim_say "$__covshim_scope_msg"; fi
+  if [[ -n $started ]]; then
+    __covshim_sync || :
+    return 0
+  fi
+  __covshim[4]=0
+  __covshim_sync || :
+  # The left-on warning, when it was due, was this shell's one message.
+  (( __covshim[4] == 0 )) || return 0
+  if [[ -n $__covshim[6] ]]; then
+    __covshim_say "$__covshim[13]"
+  elif (( __covshim[14] > 0 )); then
+    if (( ${EPOCHSECONDS:-0} >= __covshim[14] )); then __covshim_say "$__covshim[16]"; else __covshim_say "$__covshim[15]"; fi
   fi
   return 0
 }

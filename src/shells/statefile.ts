@@ -13,7 +13,7 @@ export const SHELL_FILE_VERSION = "covshim-shell 2";
 export const FIELDS = [
   /** coveragerc of the shell-scope install that is on; empty: nothing on in shell scope. */
   "rc",
-  /** COVSHIM_PROMPT while on. */
+  /** COVSHIM_PROMPT and the marker while on: the shell-scope install's, else the install-scope ones' until scope_until. */
   "prompt",
   /** 1: add the marker to a plain PS1 / fish_prompt (config `ps1`); COVSHIM_PS1 in the shell overrides. */
   "ps1",
@@ -59,7 +59,9 @@ export function shellFields(s: State, cfg: ShellConfig): ShellFields {
   const wide = Object.values(s.installs).filter((i) => i.enabled && i.scope === "install");
   const names = wide.map((i) => i.name).join(", ");
   const until = wide.length ? Math.min(...wide.map((i) => epoch(i.expires))) : 0;
-  const prompt = a ? promptText(cfg.prompt, a.name) : "";
+  // The marker's text while anything is on; in install scope only (no variable
+  // in the shell) the hooks drop it at scope_until by themselves.
+  const prompt = a ? promptText(cfg.prompt, a.name) : wide.length ? promptText(cfg.prompt, names) : "";
   const since = a ? epoch(a.since) : 0;
   return {
     rc: a ? a.rcfile : "",

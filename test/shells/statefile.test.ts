@@ -63,7 +63,9 @@ describe("the shells' file (docs/shells.md)", () => {
       mkdirSync(join(home, "state"), { recursive: true });
       copyFileSync(FIXTURE, join(home, "state", "shell.env"));
       const hook = covshim(home, ["hook", sh]).stdout;
-      const show = FIELDS.map((k) => (sh === "fish" ? `printf '%s=%s\\n' ${k} "$__covshim_${k}"` : `printf '%s=%s\\n' ${k} "$__covshim_${k}"`)).join("\n");
+      // Where each hook keeps field k (shell/covshim.*: one array of its state).
+      const at = { bash: (i: number) => `\${__covshim[${i + 8}]}`, zsh: (i: number) => `\${__covshim[${i + 6}]}`, fish: (i: number) => `$__covshim[${i + 10}]` }[sh];
+      const show = FIELDS.map((k, i) => `printf '%s=%s\\n' ${k} "${at(i)}"`).join("\n");
       const env: NodeJS.ProcessEnv = { ...process.env, COVSHIM_HOME: home, COVSHIM_QUIET: "1", HOME: t };
       delete env.COVERAGE_PROCESS_START;
       const r =

@@ -14,7 +14,7 @@ import { ROOT } from "../../helpers/tools.js";
  */
 const NEWER: { what: string; since: string; re: RegExp; sample: string; guard?: string }[] = [
   // The one fast path kept (docs/shells.md): mapfile, where the hook found it at load.
-  { what: "mapfile / readarray", since: "4.0", re: /\b(mapfile|readarray)\b/, sample: "mapfile -t l < f", guard: "if (( __covshim_mapfile )); then mapfile -t l" },
+  { what: "mapfile / readarray", since: "4.0", re: /\b(mapfile|readarray)\b/, sample: "mapfile -t l < f", guard: "if (( __covshim[7] )); then mapfile -t l" },
   { what: "printf '%(fmt)T'", since: "4.2", re: /%\([^)]*\)T/, sample: "printf -v now '%(%s)T' -1" },
   { what: "case conversion ${v,,} ${v^^}", since: "4.0", re: /\$\{[#!]?\w+(\[[^\]]*\])?(,|\^)/, sample: 'x=${name,,}' },
   { what: "associative arrays", since: "4.0", re: /\b(declare|local|typeset)\s+-\w*A/, sample: "local -A seen" },
@@ -47,7 +47,7 @@ describe("the bash hook on bash 3.2 (macOS's /bin/bash)", () => {
     expect(lines.length).toBeGreaterThan(50);
     const found = lines.flatMap((l) => NEWER.filter((n) => n.re.test(l) && !(n.guard && l.includes(n.guard) && l.includes("else"))).map((n) => `${n.what} (bash ${n.since}): ${l.trim()}`));
     // Where the hook finds out whether mapfile is there.
-    expect(lines.filter((l) => /\bmapfile\b/.test(l)).map((l) => l.trim())).toEqual(["if type -t mapfile >/dev/null 2>&1; then __covshim_mapfile=1; fi", expect.stringContaining("if (( __covshim_mapfile )); then mapfile -t l")]);
+    expect(lines.filter((l) => /\bmapfile\b/.test(l)).map((l) => l.trim())).toEqual(["if type -t mapfile >/dev/null 2>&1; then __covshim[7]=1; fi", expect.stringContaining("if (( __covshim[7] )); then mapfile -t l")]);
     expect(found.filter((f) => !f.includes("type -t mapfile"))).toEqual([]);
     for (const l of lines.filter((x) => x.includes("EPOCHSECONDS"))) expect(l).toMatch(/\[\[ -n \$\{EPOCHSECONDS-\} \]\].*else/);
   });
@@ -68,7 +68,7 @@ describe("the bash hook on bash 3.2 (macOS's /bin/bash)", () => {
     await a.ready();
     await b.ready();
     // The builtins really are gone in these shells.
-    expect(await a.run("type mapfile 2>&1; echo \"E=${EPOCHSECONDS-none} MF=$__covshim_mapfile\"")).toMatch(/not found[\s\S]*E=none MF=0/);
+    expect(await a.run("type mapfile 2>&1; echo \"E=${EPOCHSECONDS-none} MF=${__covshim[7]}\"")).toMatch(/not found[\s\S]*E=none MF=0/);
     const show = (tag: string) => `printf '${tag}[%s|%s]\\n' "\${COVERAGE_PROCESS_START-}" "\${COVSHIM_PROMPT-}"`;
     expect(await a.run(show("A0"))).toContain("A0[|]");
 

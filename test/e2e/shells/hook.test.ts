@@ -71,6 +71,15 @@ describe.each(SHELLS)("%s hook", (sh) => {
     await s.ready();
     await s.ready();
     expect(s.screen().match(/has been on for/g)).toHaveLength(1);
+    // A shell started after the warning time says one thing, not two.
+    const late = hookedShell(sh, t, home);
+    await late.waitFor(/measurement has been on for 0 min \(cov:v2\)/);
+    await late.ready();
+    expect(late.screen()).not.toContain("measurement is on in this shell");
+    // The rc sourced again within warnEvery says nothing more.
+    await late.run(sh === "fish" ? "source ~/.config/fish/config.fish" : sh === "zsh" ? "source ~/.zshrc" : "source ~/.bashrc");
+    await late.ready();
+    expect(late.screen().match(/covshim:/g)).toHaveLength(1);
 
     const quiet = hookedShell(sh, t, home, { env: { COVSHIM_QUIET: "1" } });
     await quiet.ready();
@@ -97,7 +106,7 @@ describe("fish hook without /proc (macOS has none)", () => {
     expect(await s.run("test -r /proc/uptime; or echo no-proc")).toContain("no-proc");
     s.type(`covshim enable ${venv} --name mac`);
     await s.waitFor(/^\(cov:mac\) \[0\]PROMPT> $/m);
-    expect(await s.run(`echo "clock=$__covshim_clock"`)).toContain("clock=file");
+    expect(await s.run(`echo "clock=$__covshim[8]"`)).toContain("clock=file");
     await new Promise((r) => setTimeout(r, 2500));
     await s.ready();
     await s.waitFor(/measurement has been on for 0 min \(cov:mac\)/);
@@ -109,7 +118,7 @@ describe("fish hook without /proc (macOS has none)", () => {
 });
 
 describe.each(SHELLS)("%s hook and install scope", (sh) => {
-  it("says at shell start that an install-scope install is on, and when it has expired", async () => {
+  it("install scope: says at shell start that it is on, the marker shows and COVSHIM_PROMPT is set (no COVERAGE_PROCESS_START) until it expires, also in a shell already open; then says it has expired", async () => {
     const t = tempDir();
     const home = join(t, "covshim");
     const venv = venvWithCoverage(join(t, "venv"));
@@ -118,9 +127,14 @@ describe.each(SHELLS)("%s hook and install scope", (sh) => {
     const until = Date.parse(statusJson(home).installs[0]!.expires!);
     const on = hookedShell(sh, t, home);
     await on.waitFor(/install scope: every process of wide is measured until/);
-    // Install scope needs no variable in the shell.
-    expect(await on.run(show(sh, "I"))).toContain("I[|]");
+    // Install scope needs no variable in the shell; the prompt says it is on.
+    expect(await on.run(show(sh, "I"))).toContain("I[|cov:wide]");
+    await on.waitFor(/\(cov:wide\) \[0\]PROMPT> $/m);
     await new Promise((r) => setTimeout(r, Math.max(0, until + 600 - Date.now())));
+    // Expired with covshim not running: the open shell drops the marker at its next prompt.
+    await on.ready();
+    expect(await on.run(show(sh, "E"))).toContain("E[|]");
+    await on.waitFor(/^\[0\]PROMPT> $/m);
     const later = hookedShell(sh, t, home);
     await later.waitFor(/install scope of wide has expired: nothing is measured; 'covshim off' removes the shim/);
     expect(covshim(home, ["off"]).code).toBe(0);
