@@ -40,7 +40,7 @@ def wait_for_writers(paths, seconds=5):
     import time
     end = time.time() + seconds
     # Files brought from cluster hosts name the hosts' processes, not ours.
-    pending = [p for p in paths if not os.path.basename(p).startswith(".coverage.host-") and writer_alive(p)]
+    pending = [p for p in paths if not os.path.basename(p).startswith(".coverage.host-") and writer_alive(p) and not abandoned(p)]
     while pending and time.time() < end:
         time.sleep(0.05)
         pending = [p for p in pending if writer_alive(p)]

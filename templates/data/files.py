@@ -84,13 +84,53 @@ def _alive(pid):
         return e.errno == errno.EPERM
 
 
+def abandoned(path):
+    """A broken coverage data file that its named process does not have open.
+
+    Nobody is writing it: its writer died mid-save and a live process took
+    its pid (a long-lived postgres backend: pid_max is 32,768 on many
+    machines), so it need not wait for the next report. Linux tells through
+    /proc/PID/fd; where nothing tells (macOS), False: it waits as before.
+    """
+    _host, pid = writer_of(os.path.basename(path))
+    if pid is None or _holds(pid, path) is not False:
+        return False
+    try:
+        from coverage import CoverageData
+        data = CoverageData(basename=path)
+        data.read()
+        data.measured_files()
+        return False
+    except Exception:
+        return True
+
+
+def _holds(pid, path):
+    """Whether process `pid` has `path` open: True or False, or None where /proc cannot tell."""
+    fds = "/proc/%d/fd" % pid
+    try:
+        names = os.listdir(fds)
+    except OSError:
+        return None  # no /proc, or another user's process
+    target = os.path.realpath(path)
+    for n in names:
+        try:
+            if os.readlink(os.path.join(fds, n)) == target:
+                return True
+        except OSError:
+            pass
+    return False
+
+
 def writer_alive(path):
     """Whether the process that writes this data file is still running.
 
     A recorder file: its writer holds a lock on it for as long as it lives.
     One of coverage's: its name's process is on this host, alive, and it
     started before the file was last written (a process that took the pid of
-    a dead writer started after the writer's last write).
+    a dead writer started after the writer's last write). coverage closes
+    its file between saves, so a live writer's whole file is its own until
+    the writer ends; see abandoned() for a broken one.
     """
     name = os.path.basename(path)
     if is_recorder(name):

@@ -231,7 +231,7 @@ describe("a report never gives up on one file", () => {
 });
 
 describe("a data file is left for the next report only while its writer runs", () => {
-  it("a half-written file whose name has the pid of a live process that did not write it is set aside, not left; one whose writer runs is left", async () => {
+  it("a half-written file whose name has the pid of a live process that does not have it open is set aside at the first report, also one written after that process started; one its live writer holds open is left", async () => {
     const t = tempDir();
     const home = join(t, "home");
     const venv = venvWithCoverage(join(t, "venv"));
@@ -255,12 +255,27 @@ describe("a data file is left for the next report only while its writer runs", (
       expect(r.stderr).toMatch(/set aside 1 unreadable data file/);
       expect(r.stderr).not.toContain("still running");
       expect(readdirSync(join(rec.dataDir, "unreadable"))).toEqual([name]);
-      // The same name, written after that process started: its writer may be it, so it waits.
-      writeFileSync(join(rec.dataDir, name), Buffer.from("SQLite format 3\0 half-written"));
+      // The same name, written after that process started, which does not have it open
+      // (a long-lived process that took a dead writer's pid): set aside at once, not left for ever.
+      const name2 = `.coverage.${host}.pid${other.pid}.XhijklmNx`;
+      writeFileSync(join(rec.dataDir, name2), Buffer.from("SQLite format 3\0 half-written"));
       const r2 = covshim(home, ["report"]);
       expect(r2.code, r2.stderr).toBe(0);
-      expect(r2.stderr).toContain("left 1 data file of processes still running for the next report");
-      expect(existsSync(join(rec.dataDir, name))).toBe(true);
+      expect(r2.stderr).not.toContain("still running");
+      expect(readdirSync(join(rec.dataDir, "unreadable")).sort()).toEqual([name, name2].sort());
+      // A live writer that holds its file open: left for the next report.
+      const name3 = join(rec.dataDir, "writer-started");
+      const writer = spawn(python, ["-c", `import os, sys, time\nf = open(os.path.join(sys.argv[1], ".coverage.${host}.pid%d.XwriterZx" % os.getpid()), "wb")\nf.write(b"SQLite format 3\\0 half")\nf.flush()\nopen(sys.argv[2], "w").close()\ntime.sleep(60)`, rec.dataDir, name3], { stdio: "ignore" });
+      try {
+        const end = Date.now() + 30_000;
+        while (!existsSync(name3) && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
+        const r3 = covshim(home, ["report"]);
+        expect(r3.code, r3.stderr).toBe(0);
+        expect(r3.stderr).toContain("left 1 data file of processes still running for the next report");
+        expect(existsSync(join(rec.dataDir, `.coverage.${host}.pid${writer.pid}.XwriterZx`))).toBe(true);
+      } finally {
+        writer.kill("SIGKILL");
+      }
     } finally {
       other.kill("SIGKILL");
     }

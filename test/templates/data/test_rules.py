@@ -146,3 +146,39 @@ class Convert(Project):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Abandoned(unittest.TestCase):
+    """A broken data file its named process does not hold: nobody will finish it."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def named_after(self, pid):
+        path = os.path.join(self.dir, ".coverage.%s.pid%d.Xabcx" % (data.THIS_HOST, pid))
+        with open(path, "wb") as f:
+            f.write(b"SQLite format 3\0 half-written")
+        return path
+
+    def test_broken_and_not_held_by_the_live_process_named(self):
+        sleeper = subprocess.Popen(["sleep", "30"])
+        try:
+            self.assertTrue(data.abandoned(self.named_after(sleeper.pid)))
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+
+    def test_held_open_by_its_writer_or_whole_is_not(self):
+        path = self.named_after(os.getpid())
+        with open(path, "rb"):
+            self.assertFalse(data.abandoned(path))
+        # A whole file of a live writer that closed it between saves: its own.
+        whole = os.path.join(self.dir, ".coverage.%s.pid%d.Xwholex" % (data.THIS_HOST, os.getpid()))
+        from coverage import CoverageData
+        d = CoverageData(basename=whole)
+        d.add_lines({"/x.py": [1]})
+        d.write()
+        self.assertFalse(data.abandoned(whole))
