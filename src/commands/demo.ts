@@ -66,9 +66,7 @@ async function runDemo(o: { python?: string; keep?: boolean }): Promise<void> {
     const marks = marksCovered(JSON.parse(readFileSync(jsonFile, "utf8")), appDir);
     out("  which processes were measured:");
     for (const m of marks) {
-      // Saving before exec needs coverage's `patch = execv` (7.10+); older ones lose that part only.
-      const why = !m.measured && m.name === "before-exec" ? "  (the part before exec: needs coverage 7.10+)" : "";
-      out(`    ${m.measured ? "yes" : "NO "}  ${m.name.padEnd(20)} ${m.file}:${m.line}${why}`);
+      out(`    ${m.measured ? "yes" : "NO "}  ${m.name.padEnd(20)} ${m.file}:${m.line}`);
     }
     const off = await covshim(["off"]);
     out(`$ covshim off\n${indent(String(off.stderr))}`);

@@ -54,15 +54,16 @@ function checkValue(what: string, value: string): void {
 
 /**
  * The coveragerc covshim writes: one [run] section with flat keys (lists one
- * per line, as coverage reads them). Every way a process ends is measured:
- * coverage 7.10+ does it itself with `patch = _exit, execv` (and `fork` from
- * 7.10.4); for older versions the shim does the same
- * (templates/shim/starter.py), so their coveragerc has no such setting.
+ * per line, as coverage reads them). Every way a process ends is measured by
+ * the shim for every coverage version (templates/shim/starter.py: save before
+ * os._exit and exec, a fork child's own file only once it ran a line of its
+ * own), so it has no `patch` setting: coverage 7.10's `patch = fork` would
+ * start coverage again in every fork child, and `execv` save a file before
+ * every exec, also of a child that only execs.
  */
 export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
   if (/[\r\n]/.test(o.dataDir)) throw new CovshimError(`the data directory path must not contain a newline: ${JSON.stringify(o.dataDir)}`);
   for (const s of [...o.source, ...o.omit]) checkValue("--source and --omit patterns", s);
-  const cov = p.coverage.version;
   let run = "[run]\n";
   run += "# Written by covshim for one install; `covshim off` leaves it, `off --purge` deletes it.\n";
   run += "parallel = True\n";
@@ -72,7 +73,6 @@ export function renderRc(p: Probe, o: RcOptions, core: CoreChoice): string {
   run += multi("omit", o.omit);
   if (p.coverage.hasCoreSetting) run += `core = ${core.core}\n`;
   else if (core.core === "pytrace") run += "timid = True\n";
-  if (atLeast(cov, "7.10")) run += `patch =\n    _exit\n    execv\n${atLeast(cov, "7.10.4") ? "    fork\n" : ""}`;
   if (o.contexts) {
     // Each process takes the context its test runner set for it and its
     // children (behave's before_feature: os.environ["COVSHIM_CONTEXT"] = ...);

@@ -1,12 +1,17 @@
 # covshim's shim module, coverage.py's starter: starts coverage.py in this
 # process, where covshim's own recorder does not apply (Python before 3.12,
 # --branch, an explicit --core, --rcfile; guard.py decides), and saves what
-# it measured however the process ends (docs/reliability.md):
+# it measured however the process ends (docs/reliability.md), for every
+# coverage version alike (covshim's coveragerc has no `patch` setting):
 #
 # - exit: coverage's own atexit save;
-# - os._exit, exec*, a fork child: coverage 7.10+ does it itself (`patch =
-#   _exit, execv, fork` in covshim's coveragerc); for older coverage (5.5 on
-#   GPDB 6's Python 2.7, Debian's 6.5) this module does the same;
+# - os._exit: saved first; exec: saved first, from an audit hook where
+#   Python has them (3.8+: no frame of covshim's in a failed exec's
+#   traceback), else by wrapping os.execv and os.execve (Python 2.7);
+# - a fork child keeps the parent's instance running and takes it as its
+#   own (a data file of its own) only once it has run a line the parent had
+#   not: a child that only execs (subprocess on Python 2.7, gppylib's
+#   WorkerPool) starts nothing, saves nothing and scans no source tree;
 # - SIGTERM, or any signal: no handler. A Python-level handler cannot be
 #   made to never lose or delay a signal (CPython forgets one caught in a
 #   fork child's first instants; glibc's sem_wait swallows the wake-up; one
@@ -21,7 +26,7 @@ import os
 
 # The process's one coverage instance of its own (an instance inherited
 # through fork is the parent's), and the lines it has saved (file -> set).
-STATE = {"cov": None, "log": None, "seen": {}}
+STATE = {"cov": None, "log": None, "seen": {}, "forked": None, "audit": False}
 
 
 def start_coverage(datadir, log):
@@ -50,11 +55,8 @@ def start_coverage(datadir, log):
                 STATE["cov"] = cov
         if STATE["cov"] is None:
             return
-        # coverage has `patch = _exit, execv` from 7.10 and `fork` from 7.10.4.
-        version = tuple(getattr(coverage, "version_info", (0,))[:3])
-        if version < (7, 10):
-            exit_and_exec()
-        after_fork(coverage, version < (7, 10, 4))
+        save_before_ending()
+        after_fork()
         import sys
         if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
             # A spawn child of multiprocessing, which imports it next.
@@ -136,9 +138,35 @@ def one_line(e):
         pass
 
 
+def lines_held(cov):
+    """How much coverage holds unsaved: (files, lines). It only grows until a save."""
+    data = getattr(getattr(cov, "_collector", None), "data", None) or {}
+    return len(data), sum(len(v) for v in list(data.values()))
+
+
 def mine():
+    """This process's coverage instance, or None.
+
+    A fork child's is the parent's, still running: it becomes the child's
+    own (a data file named for the child) once the child has run a line it
+    did not hold at the fork; until then there is nothing of the child's to
+    save (its lines are the parent's, which the parent saves).
+    """
     cov = STATE["cov"]
-    return cov if cov is not None and getattr(cov, "_covshim_pid", None) == os.getpid() else None
+    if cov is None:
+        return None
+    if getattr(cov, "_covshim_pid", None) == os.getpid():
+        return cov
+    if lines_held(cov) == STATE["forked"]:
+        return None
+    cov._covshim_pid = os.getpid()
+    if hasattr(cov, "_init_data"):
+        cov._data = None
+        cov._init_data(suffix=True)
+        col = getattr(cov, "_collector", None)
+        if col is not None and hasattr(col, "use_data"):
+            col.use_data(cov._data, getattr(cov.config, "context", None))
+    return cov
 
 
 def save_mine():
@@ -158,10 +186,10 @@ def prepare(coverage):
     log = STATE["log"]
 
     def safe_save(self):
-        # An instance started in another process (inherited through fork, and
-        # saved by os._exit patches chained from the parent) would write the
-        # parent's data file, from every child at once: never.
-        if getattr(self, "_covshim_pid", None) not in (None, os.getpid()):
+        # An instance started in another process (inherited through fork)
+        # would write the parent's data file, from every child at once:
+        # never. It saves once the child has taken it as its own (mine()).
+        if getattr(self, "_covshim_pid", None) not in (None, os.getpid()) and (self is not STATE["cov"] or mine() is None):
             return
         # An unwritable or full data directory must not print a traceback at exit.
         held = hold_signals()
@@ -234,28 +262,49 @@ def named_start(coverage):
             del env["COVSHIM_CONTEXT"]
 
 
-def exit_and_exec():
-    # What coverage 7.10's `patch = _exit, execv` does, for older coverage:
-    # save before the process ends with os._exit (every multiprocessing fork
-    # child, gpload) or replaces itself (every exec* ends in execv or execve).
-    def wrap(name):
-        real = getattr(os, name)
-        if getattr(real, "_covshim", False):
-            return
+def save_before_ending():
+    """Saves before the process ends with os._exit (every multiprocessing
+    fork child, gpload) or replaces itself (every exec* ends in execv or
+    execve), as coverage 7.10's `patch = _exit, execv` does."""
+    wrap_saving("_exit")
+    add = getattr(__import__("sys"), "addaudithook", None)
+    if add is None:
+        # Python 2.7: no audit hooks.
+        wrap_saving("execv")
+        wrap_saving("execve")
+    elif not STATE["audit"]:
+        STATE["audit"] = True
 
-        def saving_first(*args, **kwargs):
-            try:
-                save_mine()
-            except Exception:
-                pass
-            return real(*args, **kwargs)
+        def before_exec(event, args):
+            # Called for every audited event: one comparison for all others;
+            # an exception here would stop the program's operation.
+            if event == "os.exec":
+                try:
+                    save_mine()
+                except Exception:
+                    pass
 
-        saving_first._covshim = True
-        saving_first.__name__ = name
-        setattr(os, name, saving_first)
+        try:
+            add(before_exec)
+        except Exception:
+            STATE["audit"] = False
 
-    for name in ("_exit", "execv", "execve"):
-        wrap(name)
+
+def wrap_saving(name):
+    real = getattr(os, name)
+    if getattr(real, "_covshim", False):
+        return
+
+    def saving_first(*args, **kwargs):
+        try:
+            save_mine()
+        except Exception:
+            pass
+        return real(*args, **kwargs)
+
+    saving_first._covshim = True
+    saving_first.__name__ = name
+    setattr(os, name, saving_first)
 
 
 def unsaved(cov):
@@ -360,13 +409,12 @@ def hand_over_saves(spawned=False):
     hook(conn, "send_bytes")
 
 
-def after_fork(coverage, old):
-    """A fork child: its own coverage instance (older coverage), and saves when it hands something on."""
+def after_fork():
+    """A fork child: what the parent's instance holds now, so that the child's own lines tell; saves when it hands something on."""
     def in_child():
         try:
             STATE["seen"] = {}
-            if old:
-                restart(coverage)
+            STATE["forked"] = lines_held(STATE["cov"])
             hand_over_saves()
         except Exception:
             # An exception in a fork hook would be printed on the program's stderr.
@@ -390,21 +438,3 @@ def after_fork(coverage, old):
     fork._covshim = True
     fork.__name__ = "fork"
     os.fork = fork
-
-
-def restart(coverage):
-    # What coverage 7.10's `patch = fork` does, for older coverage: the
-    # parent's instance stops measuring in the child (never saved here), and
-    # the child starts its own, with a data file of its own.
-    cov = STATE["cov"]
-    if cov is not None and getattr(cov, "_covshim_pid", None) != os.getpid():
-        try:
-            cov.stop()
-        except Exception:
-            pass
-        STATE["cov"] = None
-        try:
-            del coverage.process_startup.coverage
-        except AttributeError:
-            pass
-        named_start(coverage)

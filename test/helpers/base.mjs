@@ -2,14 +2,15 @@
 // the interpreters, and installs built the way users have them. Plain
 // JavaScript so that bench/ and scripts/ import it without a TypeScript step.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "dist", "covshim.cjs");
 export const CACHE = join(ROOT, ".cache", "test");
 export const SETUP = "bash scripts/test-setup.sh";
 export const PY311 = "3.11.7";
+export const PY27 = "2.7.18";
 
 /** @param {string} version */
 export function pyenvPython(version) {
@@ -177,6 +178,9 @@ export function gpdb7(root, name = "gpdb7", o = {}) {
  * targets), written for the tests: a gppylib of `modules` generated modules
  * (about 40 statements each, every one imported and partly run by the
  * utilities), and
+ * - bin/gpfanout N: GPDB 6's Popen pattern, N `true` commands from a
+ *   WorkerPool's threads after loading gppylib (each a fork child that only
+ *   execs, on Python 2.7 where subprocess forks in Python);
  * - bin/gpstart: a utility without .py, as GPDB installs them; it runs
  *   `$GPHOME/sbin/gpsegstart.py` for each segment host from a WorkerPool's
  *   threads through `Popen(["bash", "-c", cmd])`: on a host named in
@@ -256,9 +260,13 @@ export function gpMgmtTree(gphome, modules, python) {
   w(join("lib", "python", "gppylib", "commands", "base.py"), [
     '"""gppylib.commands.base\'s mechanics: a WorkerPool of threads, each command through bash -c, remote ones through ssh with greenplum_path.sh."""',
     "import os",
-    "import shlex",
     "import subprocess",
     "import threading",
+    "",
+    "try:",
+    "    from shlex import quote",
+    "except ImportError:  # Python 2.7 (GPDB 6)",
+    "    from pipes import quote",
     "",
     "",
     "class Command(object):",
@@ -273,7 +281,7 @@ export function gpMgmtTree(gphome, modules, python) {
     "            return self.cmd",
     "        gphome = os.environ['GPHOME']",
     "        inner = '. %s/greenplum_path.sh; %s' % (gphome, self.cmd)",
-    "        return '%s %s %s' % (os.environ.get('GPSTART_SSH', 'ssh'), self.remote_host, shlex.quote(inner))",
+    "        return '%s %s %s' % (os.environ.get('GPSTART_SSH', 'ssh'), self.remote_host, quote(inner))",
     "",
     "    def run(self):",
     "        proc = subprocess.Popen(['bash', '-c', self.cmd_str()], stdout=subprocess.PIPE, stderr=subprocess.PIPE)",
@@ -340,6 +348,20 @@ export function gpMgmtTree(gphome, modules, python) {
     "    sys.exit(main())",
     "",
   ].join("\n"), 0o755);
+  w(join("bin", "gpfanout"), [
+    `#!/usr/bin/env ${python}`,
+    '"""GPDB 6\'s Popen pattern: load gppylib, then N shell commands (`true`) from a WorkerPool\'s threads; each a fork child that only execs."""',
+    "import sys",
+    "",
+    "from gppylib import gpcatalog",
+    "from gppylib.commands.base import Command, WorkerPool",
+    "",
+    "for m in gpcatalog.load_all():",
+    "    m.run('coordinator')",
+    "done = WorkerPool(int(sys.argv[2]) if len(sys.argv) > 2 else 8).run_all([Command('c%d' % i, 'true') for i in range(int(sys.argv[1]))])",
+    "sys.exit(sum(c.results[0] != 0 for c in done))",
+    "",
+  ].join("\n"), 0o755);
   w(join("sbin", "gpsegstart.py"), [
     `#!/usr/bin/env ${python}`,
     '"""sbin/gpsegstart.py\'s shape: what gpstart runs on each segment host, over ssh."""',
@@ -369,4 +391,69 @@ export function gpMgmtTree(gphome, modules, python) {
   w(join("bin", "lib", "__init__.py"), "");
   w(join("bin", "lib", "calculate_disk_free.py"), `#!/usr/bin/env ${python}\nimport os\n\n\ndef free(path):\n    st = os.statvfs(path)\n    return st.f_bavail * st.f_frsize\n`, 0o755);
   w(join("bin", "gpload.py"), `#!/usr/bin/env ${python}\nimport sys\n\n\ndef main():\n    return 0\n\n\nif __name__ == '__main__':\n    sys.exit(main())\n`, 0o755);
+}
+
+/** The coverage 5.5 stand-in (test/fixtures/coverage55, what it reproduces is in its __init__.py). */
+export const COVERAGE55 = join(ROOT, "test", "fixtures", "coverage55", "coverage");
+
+/**
+ * GPDB 6: a bundled Python 2.7 under $GPHOME/ext/python, found through
+ * PYTHONHOME as greenplum_path.sh sets it, with a site-packages of its own.
+ * The interpreter and the standard library are pyenv's 2.7, linked in;
+ * coverage 5.5 cannot be installed here, `coverage` puts the stand-in into
+ * $GPHOME/lib/python ("lib") or the bundled site-packages ("site").
+ */
+/**
+ * @param {string} root @param {string} [name] @param {"none" | "lib" | "site"} [coverage]
+ * @param {{ gpMgmt?: number }} [o] `gpMgmt`: add gpMgmtTree's utilities and a gppylib of that many modules
+ * @returns {{ gphome: string, python: string, site: string }}
+ */
+export function gpdb6(root, name = "gpdb6", coverage = "none", o = {}) {
+  const gphome = join(root, name);
+  const ext = join(gphome, "ext", "python");
+  const pyenv = join(dirname(dirname(pyenvPython(PY27))));
+  const stdlib = join(ext, "lib", "python2.7");
+  const site = join(stdlib, "site-packages");
+  mkdirSync(join(gphome, "lib", "python", "gppylib"), { recursive: true });
+  mkdirSync(join(gphome, "bin"), { recursive: true });
+  mkdirSync(join(ext, "bin"), { recursive: true });
+  mkdirSync(site, { recursive: true });
+  for (const n of readdirSync(join(pyenv, "lib", "python2.7"))) if (n !== "site-packages") symlinkSync(join(pyenv, "lib", "python2.7", n), join(stdlib, n));
+  symlinkSync(join(pyenv, "bin", "python2.7"), join(ext, "bin", "python"));
+  writeFileSync(join(gphome, "lib", "python", "gppylib", "__init__.py"), "");
+  writeFileSync(join(gphome, "lib", "python", "gppylib", "util.py"), "def segment_work(n):\n    total = 0\n    for i in range(n):\n        total += i\n    return total\n");
+  writeFileSync(join(gphome, "bin", "gpsegwork"), "#!/usr/bin/env python\nimport sys\nfrom gppylib.util import segment_work\nprint(segment_work(int(sys.argv[1])))\n", { mode: 0o755 });
+  if (coverage !== "none") cpSync(COVERAGE55, join(coverage === "lib" ? join(gphome, "lib", "python") : site, "coverage"), { recursive: true });
+  if (o.gpMgmt) gpMgmtTree(gphome, o.gpMgmt, "python");
+  writeFileSync(
+    join(gphome, "greenplum_path.sh"),
+    [
+      "# test fixture in the shape of GPDB 6's greenplum_path.sh",
+      `GPHOME=${JSON.stringify(gphome)}`,
+      'PYTHONHOME="$GPHOME/ext/python"',
+      'PYTHONPATH="$GPHOME/lib/python"',
+      'PATH="$GPHOME/bin:$PYTHONHOME/bin:$PATH"',
+      'LD_LIBRARY_PATH="$GPHOME/lib:$PYTHONHOME/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"',
+      "export GPHOME PYTHONHOME PYTHONPATH PATH LD_LIBRARY_PATH",
+      "",
+    ].join("\n"),
+  );
+  // Compiled as a user's own runs leave it (Python 2 writes .pyc beside the source).
+  const env = { ...process.env, PYTHONHOME: ext };
+  delete env.PYTHONDONTWRITEBYTECODE;
+  execFileSync(join(ext, "bin", "python"), ["-m", "compileall", "-q", join(gphome, "lib", "python"), site], { env, stdio: ["ignore", "ignore", "inherit"] });
+  return { gphome, python: join(ext, "bin", "python"), site };
+}
+
+/** What greenplum_path.sh of gpdb6() sets, for a process started as a GPDB 6 utility is. */
+/** @param {string} gphome */
+export function gpdb6Env(gphome) {
+  const ext = join(gphome, "ext", "python");
+  return {
+    GPHOME: gphome,
+    PYTHONHOME: ext,
+    PYTHONPATH: join(gphome, "lib", "python"),
+    PATH: `${join(gphome, "bin")}:${join(ext, "bin")}:${process.env.PATH}`,
+    LD_LIBRARY_PATH: `${join(gphome, "lib")}:${join(ext, "lib")}`,
+  };
 }

@@ -17,4 +17,4 @@ export function debianCoveragePython(): string {
 
 export const PY312 = "3.12.1";
 export const PY313 = "3.13.0";
-export const PY27 = "2.7.18";
+export { PY27 } from "./base.mjs";

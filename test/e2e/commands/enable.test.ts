@@ -65,7 +65,7 @@ describe("enable/off with real interpreters and real coverage", () => {
     expect(en.code).toBe(0);
     const rec = statusJson(home).installs[0]!;
     expect(rec.shim).toBe(join(venv, "lib", "python3.11", "site-packages", "a0_covshim.pth"));
-    expect(readFileSync(rec.rcfile, "utf8")).toMatch(/patch =\n\s+_exit\n\s+execv\n\s+fork/);
+    expect(readFileSync(rec.rcfile, "utf8")).not.toMatch(/^patch =/m);
     const app = join(t, "app");
     runApp(py, app, { ...process.env, COVERAGE_PROCESS_START: rec.rcfile });
     const marks = marksIn(py, rec.rcfile, rec.dataDir, app, t);
