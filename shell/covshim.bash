@@ -12,9 +12,9 @@
 #   shell's clock   5 when the left-on warning was last said ('': this shell
 #   has not started up yet)   6 the hand-set COVERAGE_PROCESS_START warned
 #   about   7 1: mapfile exists (bash 4+, a third faster than read -d '')
-#   8-18 the shells' file's fields, in docs/shells.md's order: rc prompt ps1
+#   8-19 the shells' file's fields, in docs/shells.md's order: rc prompt ps1
 #   since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg
-#   19 now (__covshim_now)
+#   var   20 now (__covshim_now)
 __covshim[0]=@NODE@
 __covshim[1]=@CLI@
 __covshim[2]=@FILE@
@@ -27,7 +27,7 @@ if type -t mapfile >/dev/null 2>&1; then __covshim[7]=1; fi
 __covshim_mark=${__covshim_mark-}
 
 __covshim_now() {
-  if [[ -n ${EPOCHSECONDS-} ]]; then __covshim[19]=$EPOCHSECONDS; else __covshim[19]=$(( __covshim[3] + SECONDS - __covshim[4] )); fi
+  if [[ -n ${EPOCHSECONDS-} ]]; then __covshim[20]=$EPOCHSECONDS; else __covshim[20]=$(( __covshim[3] + SECONDS - __covshim[4] )); fi
 }
 
 __covshim_say() {
@@ -41,7 +41,7 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines in a fixed order) into elements 8-18. One builtin read of the whole
+# lines in a fixed order) into elements 8-19. One builtin read of the whole
 # file; only a file of the user's own counts.
 __covshim_read() {
   local -a l=()
@@ -50,10 +50,12 @@ __covshim_read() {
     if (( __covshim[7] )); then mapfile -t l < "${__covshim[2]}" || :; else IFS=$'\n' read -r -d '' -a l < "${__covshim[2]}" || :; fi
   fi
   if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
-    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg=)
+    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg= var=)
   fi
   # Each value is what follows its key's '='.
-  for i in 1 2 3 4 5 6 7 8 9 10 11; do __covshim[i+7]=${l[i]#*=}; done
+  for i in 1 2 3 4 5 6 7 8 9 10 11 12; do __covshim[i+7]=${l[i]-}; __covshim[i+7]=${__covshim[i+7]#*=}; done
+  # The variable to export: one of the two the shim answers to.
+  [[ ${__covshim[19]} == COVSHIM_START ]] || __covshim[19]=COVERAGE_PROCESS_START
   # Numbers only: anything else would be evaluated as a name in (( )).
   for i in 11 12 13 16; do
     case ${__covshim[i]} in '' | *[!0-9]*) __covshim[i]=0 ;; esac
@@ -68,29 +70,34 @@ __covshim_read() {
 # that status for a failure and close the shell (a command before the last of
 # an && list does not trigger errexit, and the list keeps its status).
 __covshim_sync() {
-  local __cs_status=$? msg show
+  local __cs_status=$? msg show name
   __covshim_read
   show=${__covshim[9]}
   if [[ -n ${__covshim[8]} ]]; then
+    name=${__covshim[19]}
+    # The other variable, where covshim set it (for an install before this one).
+    if [[ $name == COVSHIM_START && -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then unset COVERAGE_PROCESS_START; fi
+    if [[ $name == COVERAGE_PROCESS_START && -n ${__COVSHIM_SET-} && ${COVSHIM_START-} == "$__COVSHIM_SET" ]]; then unset COVSHIM_START; fi
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       # Set by hand: leave it alone, say so once.
       if [[ ${__covshim[6]} != "$COVERAGE_PROCESS_START" ]]; then
         __covshim[6]=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "${__covshim[8]}" ]]; then
-      export COVERAGE_PROCESS_START="${__covshim[8]}" __COVSHIM_SET="${__covshim[8]}"
+    elif [[ ${!name:-} != "${__covshim[8]}" ]]; then
+      export "$name=${__covshim[8]}" __COVSHIM_SET="${__covshim[8]}"
     fi
     if (( __covshim[12] > 0 )); then
       __covshim_now
-      if (( __covshim[19] >= __covshim[12] && __covshim[19] - ${__covshim[5]:-0} >= __covshim[13] )); then
-        __covshim[5]=${__covshim[19]}
+      if (( __covshim[20] >= __covshim[12] && __covshim[20] - ${__covshim[5]:-0} >= __covshim[13] )); then
+        __covshim[5]=${__covshim[20]}
         # shellcheck disable=SC2059 # the format is covshim's own (docs/shells.md)
-        printf -v msg "${__covshim[14]}" $(( (__covshim[19] - __covshim[11]) / 60 ))
+        printf -v msg "${__covshim[14]}" $(( (__covshim[20] - __covshim[11]) / 60 ))
         __covshim_say "$msg"
       fi
     fi
   else
+    if [[ -n ${__COVSHIM_SET-} && ${COVSHIM_START-} == "$__COVSHIM_SET" ]]; then unset COVSHIM_START; fi
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
       unset COVERAGE_PROCESS_START
     elif [[ -n ${COVERAGE_PROCESS_START-} && ${__covshim[6]} != "$COVERAGE_PROCESS_START" ]]; then
@@ -101,7 +108,7 @@ __covshim_sync() {
     # Install scope: the prompt text holds until it expires, covshim running or not.
     if [[ -n $show ]]; then
       __covshim_now
-      (( __covshim[19] < __covshim[16] )) || show=''
+      (( __covshim[20] < __covshim[16] )) || show=''
     fi
   fi
   if [[ -n $show ]]; then
@@ -184,7 +191,7 @@ __covshim_install() {
     __covshim_say "${__covshim[15]}"
   elif (( __covshim[16] > 0 )); then
     __covshim_now
-    if (( __covshim[19] >= __covshim[16] )); then __covshim_say "${__covshim[18]}"; else __covshim_say "${__covshim[17]}"; fi
+    if (( __covshim[20] >= __covshim[16] )); then __covshim_say "${__covshim[18]}"; else __covshim_say "${__covshim[17]}"; fi
   fi
   return 0
 }

@@ -8,14 +8,14 @@
 #   COVERAGE_PROCESS_START warned about   5 the file's text at the last
 #   prompt   6 when the left-on warning is due, on 8's clock (-1: never)
 #   7 the uptime clock's epoch offset   8 the clock: uptime, or file (no
-#   /proc)   9 '' until this shell has started up   10-20 the shells'
+#   /proc)   9 '' until this shell has started up   10-21 the shells'
 #   file's fields, in docs/shells.md's order: rc prompt ps1 since warn_at
-#   warn_every warn_msg on_msg scope_until scope_msg expired_msg
+#   warn_every warn_msg on_msg scope_until scope_msg expired_msg var
 if set -q __covshim[9]; and test -n "$__covshim[9]"
     # Sourced again: the rest is this shell's and stays.
     set -g __covshim[1..3] @NODE@ @CLI@ @FILE@
 else
-    set -g __covshim @NODE@ @CLI@ @FILE@ '' '(none)' -1 0 uptime '' '' '' 0 0 0 1800 '' '' 0 '' ''
+    set -g __covshim @NODE@ @CLI@ @FILE@ '' '(none)' -1 0 uptime '' '' '' 0 0 0 1800 '' '' 0 '' '' COVERAGE_PROCESS_START
 end
 set -q __covshim_mark; or set -g __covshim_mark ''
 
@@ -30,16 +30,18 @@ function __covshim_say
 end
 
 # Parses the shells' file (docs/shells.md: a version line, then key=value
-# lines) into elements 10-20, when its text changed since the last prompt.
+# lines) into elements 10-21, when its text changed since the last prompt.
 function __covshim_read
     set -l lines (string split \n -- $argv[1])
-    set -g __covshim[10..20] '' '' 0 0 0 1800 '' '' 0 '' ''
+    set -g __covshim[10..21] '' '' 0 0 0 1800 '' '' 0 '' '' COVERAGE_PROCESS_START
     test "$lines[1]" = 'covshim-shell 2'; or return 0
     for line in $lines[2..-1]
         set -l kv (string split -m1 = -- $line)
-        set -l i (contains -i -- $kv[1] rc prompt ps1 since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg)
+        set -l i (contains -i -- $kv[1] rc prompt ps1 since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg var)
         and set -g __covshim[(math $i + 9)] "$kv[2]"
     end
+    # The variable to export: one of the two the shim answers to.
+    test "$__covshim[21]" = COVSHIM_START; or set -g __covshim[21] COVERAGE_PROCESS_START
     # Numbers only: test and math would choke on anything else.
     for i in 13 14 15 18
         string match -qr '^[0-9]+$' -- "$__covshim[$i]"; or set -g __covshim[$i] 0
@@ -78,16 +80,21 @@ function __covshim_sync --on-event fish_prompt
     end
     set -l show "$__covshim[11]"
     if test -n "$__covshim[10]"
-        if test "$COVERAGE_PROCESS_START" != "$__covshim[10]"
-            if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
-                if test "$__covshim[4]" != "$COVERAGE_PROCESS_START"
-                    set -g __covshim[4] "$COVERAGE_PROCESS_START"
-                    __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
-                end
-            else
-                set -gx COVERAGE_PROCESS_START $__covshim[10]
-                set -gx __COVSHIM_SET $__covshim[10]
+        set -l name $__covshim[21]
+        # The other variable, where covshim set it (for an install before this one).
+        for other in COVSHIM_START COVERAGE_PROCESS_START
+            if test $other != $name; and set -q $other; and set -q __COVSHIM_SET; and test "$$other" = "$__COVSHIM_SET"
+                set -e $other
             end
+        end
+        if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
+            if test "$__covshim[4]" != "$COVERAGE_PROCESS_START"
+                set -g __covshim[4] "$COVERAGE_PROCESS_START"
+                __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
+            end
+        else if test "$$name" != "$__covshim[10]"
+            set -gx $name $__covshim[10]
+            set -gx __COVSHIM_SET $__covshim[10]
         end
         if test $__covshim[6] -ge 0
             set -l up 0
@@ -104,6 +111,9 @@ function __covshim_sync --on-event fish_prompt
             end
         end
     else
+        if set -q __COVSHIM_SET; and set -q COVSHIM_START; and test "$COVSHIM_START" = "$__COVSHIM_SET"
+            set -e COVSHIM_START
+        end
         if set -q __COVSHIM_SET; and test "$COVERAGE_PROCESS_START" = "$__COVSHIM_SET"
             set -e COVERAGE_PROCESS_START
         else if set -q COVERAGE_PROCESS_START; and test "$__covshim[4]" != "$COVERAGE_PROCESS_START"

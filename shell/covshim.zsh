@@ -7,9 +7,9 @@
 # `emulate -L zsh`, so they count from 1 whatever the user's ksh_arrays):
 #   1 node   2 the CLI   3 the shells' file   4 when the left-on warning was
 #   last said ('': this shell has not started up yet)   5 the hand-set
-#   COVERAGE_PROCESS_START warned about   6-16 the shells' file's fields, in
+#   COVERAGE_PROCESS_START warned about   6-17 the shells' file's fields, in
 #   docs/shells.md's order: rc prompt ps1 since warn_at warn_every warn_msg
-#   on_msg scope_until scope_msg expired_msg
+#   on_msg scope_until scope_msg expired_msg var
 zmodload zsh/datetime 2>/dev/null
 
 __covshim_say() {
@@ -24,7 +24,7 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines in a fixed order) into elements 6-16. $(<file) is zsh's builtin read
+# lines in a fixed order) into elements 6-17. $(<file) is zsh's builtin read
 # of a whole file: no process. Only a file of the user's own counts.
 __covshim_read() {
   emulate -L zsh
@@ -32,10 +32,12 @@ __covshim_read() {
   local i
   [[ -r $__covshim[3] && -O $__covshim[3] ]] && l=("${(@f)$(<$__covshim[3])}")
   if [[ ${l[1]-} != 'covshim-shell 2' ]]; then
-    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg=)
+    l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg= var=)
   fi
   # Each value is what follows its key's '='.
-  for i in {2..12}; do __covshim[i+4]=${l[i]#*=}; done
+  for i in {2..13}; do __covshim[i+4]=${${l[i]-}#*=}; done
+  # The variable to export: one of the two the shim answers to.
+  [[ $__covshim[17] == COVSHIM_START ]] || __covshim[17]=COVERAGE_PROCESS_START
   # Numbers only.
   for i in 9 10 11 14; do [[ $__covshim[i] == <-> ]] || __covshim[i]=0; done
   (( __covshim[11] > 0 )) || __covshim[11]=1800
@@ -50,13 +52,17 @@ __covshim_sync() {
   __covshim_read
   show=$__covshim[7]
   if [[ -n $__covshim[6] ]]; then
+    local name=$__covshim[17]
+    # The other variable, where covshim set it (for an install before this one).
+    if [[ $name == COVSHIM_START && -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then unset COVERAGE_PROCESS_START; fi
+    if [[ $name == COVERAGE_PROCESS_START && -n ${__COVSHIM_SET-} && ${COVSHIM_START-} == "$__COVSHIM_SET" ]]; then unset COVSHIM_START; fi
     if [[ -n ${COVERAGE_PROCESS_START-} && ${COVERAGE_PROCESS_START} != "${__COVSHIM_SET-}" ]]; then
       if [[ $__covshim[5] != "$COVERAGE_PROCESS_START" ]]; then
         __covshim[5]=$COVERAGE_PROCESS_START
         __covshim_say "COVERAGE_PROCESS_START was set by hand; covshim leaves it as it is"
       fi
-    elif [[ ${COVERAGE_PROCESS_START-} != "$__covshim[6]" ]]; then
-      export COVERAGE_PROCESS_START="$__covshim[6]" __COVSHIM_SET="$__covshim[6]"
+    elif [[ ${(P)name-} != "$__covshim[6]" ]]; then
+      export "$name=$__covshim[6]" __COVSHIM_SET="$__covshim[6]"
     fi
     if (( __covshim[10] > 0 && now >= __covshim[10] && now - ${__covshim[4]:-0} >= __covshim[11] )); then
       __covshim[4]=$now
@@ -64,6 +70,7 @@ __covshim_sync() {
       __covshim_say "$msg"
     fi
   else
+    if [[ -n ${__COVSHIM_SET-} && ${COVSHIM_START-} == "$__COVSHIM_SET" ]]; then unset COVSHIM_START; fi
     if [[ -n ${__COVSHIM_SET-} && ${COVERAGE_PROCESS_START-} == "$__COVSHIM_SET" ]]; then
       unset COVERAGE_PROCESS_START
     elif [[ -n ${COVERAGE_PROCESS_START-} && $__covshim[5] != "$COVERAGE_PROCESS_START" ]]; then

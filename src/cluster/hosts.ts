@@ -27,7 +27,7 @@ const MARKERS = { begin: BEGIN, end: END };
 const pathOf = (h: HostRecord) => h.pythonPath ?? [];
 
 /** Probes every host before anything is written anywhere; each problem is named with its fix. */
-export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[], rc: Omit<RcOptions, "dataDir">, core: Core, installScope = true): Promise<HostPlan[]> {
+export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[], rc: Omit<RcOptions, "dataDir">, core: Core): Promise<HostPlan[]> {
   const results = await eachHost("probe", hosts, async (host) => {
     const p = await probeHost(host, t.python, t.pythonPath);
     const b = blockers(t, p)[0];
@@ -35,7 +35,7 @@ export async function planHosts(d: Dirs, id: string, t: Target, hosts: string[],
     // Per host: a segment host whose Python or coverage differs gets a coveragerc made for it.
     const c = chooseCore(p, core, rc.branch);
     const shimDir = t.shimDir!;
-    const recorder = chooseRecorder(p, { core, branch: rc.branch, userRcfile: false, block: true, installScope, shimDir });
+    const recorder = chooseRecorder(p, { core, branch: rc.branch, userRcfile: false });
     const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source: rc.source, contexts: !!rc.contexts, shimDir, block: true }) : undefined;
     return { host, core: c, recorder, recorderConfig: recCfg, rcText: renderRc(p, { ...rc, dataDir: remoteDataDir(d, id) }, c) };
   });

@@ -4,6 +4,7 @@ import { activeShellInstall, promptText } from "../shells/statefile.js";
 import { getShell } from "../shells/index.js";
 import { out } from "../output.js";
 import { loadConfig } from "../config.js";
+import { START_VARIABLES, startVariable } from "../shells/variable.js";
 import type { CommandSpec } from "./spec.js";
 
 export const env: CommandSpec = {
@@ -19,10 +20,12 @@ export const env: CommandSpec = {
     const lines: string[] = [];
     if (a) {
       const cfg = await loadConfig(d);
-      lines.push(sh.exportVar("COVERAGE_PROCESS_START", a.rcfile), sh.exportVar("__COVSHIM_SET", a.rcfile), sh.exportVar("COVSHIM_PROMPT", promptText(cfg.prompt, a.name)));
+      const name = startVariable(a);
+      // The other variable, where covshim set it for an install before this one.
+      for (const n of START_VARIABLES) if (n !== name && process.env[n] !== undefined && process.env[n] === process.env.__COVSHIM_SET) lines.push(sh.unsetVar(n));
+      lines.push(sh.exportVar(name, a.rcfile), sh.exportVar("__COVSHIM_SET", a.rcfile), sh.exportVar("COVSHIM_PROMPT", promptText(cfg.prompt, a.name)));
     } else {
-      const cps = process.env.COVERAGE_PROCESS_START;
-      if (cps !== undefined && cps === process.env.__COVSHIM_SET) lines.push(sh.unsetVar("COVERAGE_PROCESS_START"));
+      for (const n of START_VARIABLES) if (process.env[n] !== undefined && process.env[n] === process.env.__COVSHIM_SET) lines.push(sh.unsetVar(n));
       lines.push(sh.unsetVar("__COVSHIM_SET"), sh.unsetVar("COVSHIM_PROMPT"));
     }
     out(lines.join("\n"));

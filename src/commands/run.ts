@@ -1,3 +1,4 @@
+import { startVariable } from "../shells/variable.js";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { plural, tilde } from "../human.js";
@@ -29,7 +30,7 @@ export const run: CommandSpec = {
     const session = await startRun(d, await loadConfig(d), target, opts as EnableOptions);
     const { rec } = session;
     // The command gets what the install's processes get (greenplum_path.sh's variables), and the variable.
-    const env: NodeJS.ProcessEnv = { ...installEnv(rec), COVERAGE_PROCESS_START: rec.rcfile };
+    const env: NodeJS.ProcessEnv = { ...installEnv(rec), [startVariable(rec)]: rec.rcfile };
     let code: number;
     try {
       code = await runChild(cmd, env);

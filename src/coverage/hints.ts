@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { interpreterName, whichPython } from "../install/target.js";
 import type { InstallRecord } from "../state/state.js";
+import { startValue, startVariable } from "../shells/variable.js";
 
 const real = (p: string) => {
   try {
@@ -17,8 +18,8 @@ const real = (p: string) => {
  * undefined when this shell would measure.
  */
 export function likelyCause(rec: InstallRecord, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (rec.scope === "shell" && env.COVERAGE_PROCESS_START !== rec.rcfile) {
-    return `COVERAGE_PROCESS_START is not set in this shell, so what runs from it is not measured: add the hook (eval "$(covshim hook bash)") or run eval "$(covshim env)"`;
+  if (rec.scope === "shell" && startValue(env) !== rec.rcfile) {
+    return `${startVariable(rec)} is not set in this shell, so what runs from it is not measured: add the hook (eval "$(covshim hook bash)") or run eval "$(covshim env)"`;
   }
   if (rec.kind === "gpdb" || rec.kind === "dir") {
     const dir = rec.kind === "gpdb" ? join(rec.path, "lib", "python") : rec.path;

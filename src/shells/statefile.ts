@@ -2,6 +2,7 @@ import { CovshimError } from "../errors.js";
 import { atomicWrite } from "../fs/atomic.js";
 import { type Dirs, shellFile } from "../paths.js";
 import type { InstallRecord, State } from "../state/state.js";
+import { startVariable } from "./variable.js";
 
 /**
  * The file the hooks read with builtins at every prompt: a version line,
@@ -33,6 +34,8 @@ export const FIELDS = [
   "scope_msg",
   /** Said when a shell starts after scope_until. */
   "expired_msg",
+  /** The variable rc goes into (src/shells/variable.ts startVariable): COVSHIM_START or COVERAGE_PROCESS_START. Last, so that a hook older than it reads the rest as before. */
+  "var",
 ] as const;
 export type ShellFields = Record<(typeof FIELDS)[number], string>;
 
@@ -75,6 +78,7 @@ export function shellFields(s: State, cfg: ShellConfig): ShellFields {
     scope_until: String(until),
     scope_msg: wide.length ? `install scope: every process of ${names} is measured until ${hhmm(until)}` : "",
     expired_msg: wide.length ? `install scope of ${names} has expired: nothing is measured; 'covshim off' removes the shim` : "",
+    var: a ? startVariable(a) : "COVERAGE_PROCESS_START",
   };
 }
 

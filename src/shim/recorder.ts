@@ -13,11 +13,11 @@ export interface RecorderAsk {
   core: Core;
   branch: boolean;
   userRcfile: boolean;
-  /** The shim is a marked block in a sitecustomize.py (site.py runs every .pth before it). */
+}
+
+/** Where the shim is: a marked block in a sitecustomize.py (site.py runs every .pth before it), or a .pth in shimDir. */
+export interface ShimPlace {
   block: boolean;
-  /** Install scope: the shim sets no COVERAGE_PROCESS_START, so coverage's own hook never fires. */
-  installScope: boolean;
-  /** Where the .pth shim goes. */
   shimDir: string;
 }
 
@@ -28,7 +28,7 @@ const isA1 = (f: string) => basename(f) === "a1_coverage.pth";
  * The a1_coverage.pth files site.py reads before the shim (site directories
  * in order, .pth files by name within one: a0_covshim.pth comes first in its own).
  */
-export function a1Before(p: Probe, a: Pick<RecorderAsk, "block" | "shimDir">): string[] {
+export function a1Before(p: Probe, a: ShimPlace): string[] {
   const a1s = p.coveragePths.filter(isA1);
   if (a.block) return a1s;
   const order = p.siteOrder ?? p.siteDirs;
@@ -42,8 +42,7 @@ export function a1Before(p: Probe, a: Pick<RecorderAsk, "block" | "shimDir">): s
 /**
  * covshim's recorder where it measures the same lines as coverage.py and
  * coverage.py need not run in the measured processes: Python 3.12+, lines
- * only, covshim's own coveragerc, no core asked for by name, and nothing
- * that starts coverage.py before the shim can.
+ * only, covshim's own coveragerc, no core asked for by name.
  */
 export function chooseRecorder(p: Probe, a: RecorderAsk): RecorderChoice {
   const coverage = (why: string): RecorderChoice => ({ recorder: "coverage", why });
@@ -51,10 +50,8 @@ export function chooseRecorder(p: Probe, a: RecorderAsk): RecorderChoice {
   if (a.core !== "auto") return coverage(`--core ${a.core} names coverage.py's core`);
   if (!p.hasSysMonitoring) return coverage(`Python ${p.version} has no sys.monitoring, which came in 3.12`);
   if (a.branch) return coverage("--branch: covshim's recorder records lines, coverage.py records branches");
-  const before = a.installScope ? [] : a1Before(p, a);
-  if (before.length) {
-    return coverage(`coverage's own ${before[0]} starts coverage.py in every process that has COVERAGE_PROCESS_START before the shim can (--scope install avoids it: the shim then sets no variable)`);
-  }
+  // coverage's own a1_coverage.pth answers to COVERAGE_PROCESS_START only:
+  // for these installs the shells export COVSHIM_START (shells/variable.ts).
   return { recorder: "covshim", why: `Python ${p.version}, sys.monitoring: coverage.py is not imported in the measured processes, each line is on disk as it runs` };
 }
 

@@ -116,7 +116,10 @@ function guarded(code: string, expiresEpoch: number, pth: boolean): string {
   // A .pth runs only lines that start with `import`; in a sitecustomize.py,
   // __import__ binds no name that the user's own code might use.
   if (expiresEpoch) return pth ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}` : `__import__("time").time() < ${Math.floor(expiresEpoch)} and ${run}`;
-  return pth ? `import os; "COVERAGE_PROCESS_START" in os.environ and ${run}` : `"COVERAGE_PROCESS_START" in __import__("os").environ and ${run}`;
+  // START_VARIABLES: the shell's variable for covshim's recorder, and coverage.py's.
+  return pth
+    ? `import os; ("COVSHIM_START" in os.environ or "COVERAGE_PROCESS_START" in os.environ) and ${run}`
+    : `("COVSHIM_START" in __import__("os").environ or "COVERAGE_PROCESS_START" in __import__("os").environ) and ${run}`;
 }
 
 export const renderPth = (code: string, expiresEpoch = 0) => guarded(code, expiresEpoch, true) + "\n";

@@ -50,6 +50,9 @@ export function statusOf(state: State, env: NodeJS.ProcessEnv = process.env, now
     if (!i.shim) warnings.push(`${i.name} is marked on but its shim is missing from ${i.path}; run 'covshim off' then enable again`);
     if (i.expires && Date.parse(i.expires) <= now) warnings.push(`${i.name}: install scope expired at ${i.expires}; nothing is measured; run 'covshim off' to remove the shim`);
   }
+  if (ev.COVSHIM_START && ev.setByCovshim && !on.some((i) => i.rcfile === ev.COVSHIM_START)) {
+    warnings.push("COVSHIM_START is still set in this shell but nothing is on: run 'covshim off' or start a new shell");
+  }
   if (ev.COVERAGE_PROCESS_START && !on.some((i) => i.rcfile === ev.COVERAGE_PROCESS_START)) {
     warnings.push(
       ev.setByCovshim

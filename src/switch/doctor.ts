@@ -70,7 +70,7 @@ export async function diagnose(state: State | undefined, cfg: Config, target: st
   for (const b of blockers(t, p)) findings.push({ level: "block", text: b.problem, fix: b.fix });
   if (p.coverage.importable) {
     findings.push({ level: "ok", text: `coverage ${p.coverage.version} (${p.coverage.ctrace ? "C tracer" : "no C tracer"}${p.hasSysMonitoring ? ", sys.monitoring" : ""})` });
-    const r = chooseRecorder(p, { core: cfg.core, branch: cfg.branch, userRcfile: false, block: usesBlock(t), installScope: false, shimDir: shimDirOf(t, p) });
+    const r = chooseRecorder(p, { core: cfg.core, branch: cfg.branch, userRcfile: false });
     if (r.recorder === "covshim") findings.push({ level: "ok", text: `recorder: covshim's own (${r.why})` });
     else {
       try {

@@ -132,14 +132,14 @@ export async function planEnable(d: Dirs, state: State, cfg: Config, target: str
     rcText = renderRc(p, { dataDir, source, omit, branch, contexts: o.contexts }, choice);
   }
   const block = usesBlock(t);
-  const recorder = chooseRecorder(p, { core, branch, userRcfile: !!userRc, block, installScope: scope === "install", shimDir: shimDirOf(t, p) });
+  const recorder = chooseRecorder(p, { core, branch, userRcfile: !!userRc });
   const recCfg = recorder.recorder === "covshim" ? recorderConfig(p, { source, contexts: !!o.contexts, shimDir: shimDirOf(t, p), block }) : undefined;
   let hosts: HostPlan[] | undefined;
   if (o.hosts !== undefined) {
     if (scope !== "install") throw usageError("--hosts needs --scope install: processes on other hosts start through ssh, where no shell variable arrives");
     if (t.kind !== "gpdb" && t.kind !== "dir") throw usageError("--hosts applies to gpdb and dir installs (the same GPHOME path on every host)");
     if (userRc) throw usageError("--hosts works with covshim's own coveragerc, not --rcfile");
-    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch, contexts: o.contexts }, core, scope === "install");
+    hosts = await planHosts(d, id, t, readHostfile(resolve(o.hosts)), { source, omit, branch, contexts: o.contexts }, core);
     // Reports read every host's files with the local paths (same GPHOME on each host).
     rcText += renderPaths(t.shimDir!);
   }

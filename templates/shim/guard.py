@@ -15,13 +15,18 @@ def main(load):
     env = os.environ
     if env.get("COVSHIM_DISABLE"):
         return
+    # COVSHIM_START is the shell's variable for installs covshim's recorder
+    # measures: coverage.py's own hooks (its a1_coverage.pth, a program's
+    # own process_startup() as behave's) answer to COVERAGE_PROCESS_START
+    # only, so they stay out. That variable set to covshim's rcfile counts too.
+    wanted = env.get("COVSHIM_START") or env.get("COVERAGE_PROCESS_START")
     if EXPIRES:
         import time
         if time.time() >= EXPIRES:
             return
-    elif not env.get("COVERAGE_PROCESS_START"):
+    elif not wanted:
         return
-    ours = (env.get("COVERAGE_PROCESS_START") or RCFILE) == RCFILE
+    ours = (wanted or RCFILE) == RCFILE
     if ours and not (os.access(RCFILE, os.R_OK) and os.access(DATADIR, os.W_OK | os.X_OK)):
         # Another user (or a process without access to covshim's files) is
         # left alone without a word: nothing of its output changes.

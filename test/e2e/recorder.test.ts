@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { covshim, run, statusJson, tempDir, venvPurePython } from "../helpers/fixtures.js";
+import { gpdb7 } from "../helpers/gpdb.js";
 import { CACHE, PY312, PY313, ROOT } from "../helpers/tools.js";
 
 /**
@@ -344,25 +345,67 @@ describe("coverage's own a1_coverage.pth (7.13+) next to the recorder", () => {
     expect(covshim(home, ["report"]).code).toBe(0);
   });
 
-  it("in the interpreter of a sitecustomize.py shim, which site.py reads first: coverage.py measures in shell scope (enable says why), covshim's recorder in install scope", () => {
+  /** A program that starts coverage.py itself when COVERAGE_PROCESS_START is set, as behave's bin/behave does, then starts a child of its own. */
+  const BEHAVE_LIKE = `import os, subprocess, sys
+if "COVERAGE_PROCESS_START" in os.environ:
+    import coverage
+    coverage.process_startup()
+def step(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+step(3)
+if len(sys.argv) > 1:
+    subprocess.check_call([sys.executable, __file__])
+print("coverage imported:", "coverage" in sys.modules)
+`;
+
+  it("a GPDB install whose Python 3.12 has coverage's a1_coverage.pth, shell scope, the variable as the hook exports it; a program that calls coverage.process_startup() itself (as behave's does): coverage.py is neither imported nor started, and the lines equal coverage.py's on the same program", () => {
     const t = tempDir();
     const home = join(t, "home");
-    const venv = withA1({ t });
-    const python = join(venv, "bin", "python");
-    const lib = join(t, "lib");
-    mkdirSync(lib);
-    const shell = covshim(home, ["enable", lib, "--python", python]);
-    expect(shell.code, shell.stderr).toBe(0);
-    expect(shell.stderr).toMatch(/recorder: coverage\.py, core sysmon \(coverage's own \S+a1_coverage\.pth starts coverage\.py in every process that has COVERAGE_PROCESS_START before the shim can/);
-    const inst = covshim(home, ["enable", lib, "--python", python, "--scope", "install", "--for", "1h"]);
-    expect(inst.code, inst.stderr).toBe(0);
-    expect(inst.stderr).toContain("recorder: covshim's own");
+    const { gphome } = gpdb7(t, "gpdb7", { version: PY312 });
+    const venvSite = join(t, "gpdb7-python", "lib", "python3.12", "site-packages");
+    writeFileSync(join(venvSite, "a1_coverage.pth"), readFileSync(join(CACHE, "cov-venv-311", "lib", "python3.11", "site-packages", "a1_coverage.pth")));
+    const python = join(gphome, "bin", "python3");
+    const app = join(t, "app");
+    mkdirSync(app);
+    const prog = join(app, "behave_like.py");
+    writeFileSync(prog, BEHAVE_LIKE);
+    const en = covshim(home, ["enable", gphome, "--source", app], { PATH: `${gphome}/bin:${process.env.PATH}` });
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stderr).toContain("recorder: covshim's own");
+    // What a hooked shell exports (covshim env is the same text as the hook's sync).
+    const exported = covshim(home, ["env", "--shell", "bash"]).stdout;
+    const m = /^export (COVSHIM_START|COVERAGE_PROCESS_START)='([^']*)';$/m.exec(exported);
+    expect(m?.[1]).toBe("COVSHIM_START");
+    const env = { ...plainEnv(), PYTHONPATH: join(gphome, "lib", "python"), [m![1]!]: m![2]! };
+    for (const fixture of [join(FIX, "untouched.py"), prog]) {
+      // Unmeasured: the same variable, without lib/python (the shim) on PYTHONPATH.
+      const plain = run(python, fixture === prog ? [prog, "child"] : [fixture], { ...plainEnv(), [m![1]!]: m![2]! }, t);
+      const on = run(python, fixture === prog ? [prog, "child"] : [fixture], env, t);
+      expect(on).toMatchObject({ code: 0, stderr: "" });
+      expect(on.stdout).toBe(plain.stdout);
+    }
+    expect(run(python, [prog, "child"], env, t).stdout).toBe("coverage imported: False\ncoverage imported: False\n");
     const rec = statusJson(home).installs[0]!;
-    const on = run(python, [join(FIX, "untouched.py")], { ...plainEnv(), PYTHONPATH: lib }, t);
-    expect(on).toMatchObject({ code: 0, stderr: "" });
-    expect(JSON.parse(on.stdout).process["coverage imported"]).toBe(false);
     expect(readdirSync(rec.dataDir).filter((n) => n.startsWith(".coverage.")).every((n) => n.endsWith(".covrec"))).toBe(true);
+    const out = join(t, "covshim.json");
+    expect(covshim(home, ["report", "--json", out]).code).toBe(0);
+    const ours = JSON.parse(readFileSync(out, "utf8")).files[prog].executed_lines;
     expect(covshim(home, ["off"]).code).toBe(0);
+    // coverage.py on the same program, as the user sets it up by hand: its a1_coverage.pth and COVERAGE_PROCESS_START.
+    const data = join(t, "hand");
+    mkdirSync(data);
+    const rc = join(t, "hand.rc");
+    writeFileSync(rc, `[run]\nparallel = True\ndata_file = ${data}/.coverage\nsource =\n    ${app}\n`);
+    const hand = run(python, [prog, "child"], { ...plainEnv(), PYTHONPATH: join(gphome, "lib", "python"), COVERAGE_PROCESS_START: rc }, t);
+    expect(hand.stdout).toBe("coverage imported: True\ncoverage imported: True\n");
+    const hout = join(t, "hand.json");
+    for (const args of [["combine", "-q"], ["json", "-q", "-o", hout]]) expect(run(python, ["-m", "coverage", ...args, `--rcfile=${rc}`], plainEnv(), data).code).toBe(0);
+    // The same lines but the program's own coverage start (lines 3-4), which it runs only where coverage.py's variable asks for it.
+    expect(ours).toEqual((JSON.parse(readFileSync(hout, "utf8")).files[prog].executed_lines as number[]).filter((l) => l !== 3 && l !== 4));
+    expect(ours).toContain(9);
   });
 });
 

@@ -18,7 +18,7 @@ const rec = (over: object) => ({
 const state = {
   version: 1,
   installs: {
-    a: rec({}),
+    a: rec({ recorder: "covshim" }),
     b: rec({ id: "b", name: "wide", scope: "install", since: "2026-11-25T09:00:00.000Z", expires: "2026-11-25T18:00:00.000Z", rcfile: "/other" }),
     c: rec({ id: "c", name: "old", enabled: false, since: null }),
   },

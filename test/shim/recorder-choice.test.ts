@@ -18,12 +18,12 @@ const probe = (o: Partial<Probe> = {}): Probe => ({
   coveragePths: [],
   ...o,
 });
-const ask = { core: "auto" as const, branch: false, userRcfile: false, block: false, installScope: false, shimDir: site };
+const ask = { core: "auto" as const, branch: false, userRcfile: false };
 
 describe("which recorder an install uses", () => {
   it("covshim's on Python 3.12+ with nothing that needs coverage.py", () => {
     expect(chooseRecorder(probe(), ask).recorder).toBe("covshim");
-    expect(chooseRecorder(probe({ version: "3.13.0" }), { ...ask, block: true }).recorder).toBe("covshim");
+    expect(chooseRecorder(probe({ version: "3.13.0" }), ask).recorder).toBe("covshim");
   });
 
   it("coverage.py for older Pythons, --branch, a core by name, --rcfile, each with its reason", () => {
@@ -33,18 +33,18 @@ describe("which recorder an install uses", () => {
     expect(chooseRecorder(probe(), { ...ask, userRcfile: true }).why).toMatch(/^--rcfile/);
   });
 
-  it("coverage's own a1_coverage.pth: after a .pth shim in its directory it is given a stand-in; before a sitecustomize shim it starts coverage.py first, except in install scope", () => {
+  it("coverage's own a1_coverage.pth does not stand in the recorder's way: shells export COVSHIM_START for it, to which a1 does not answer; after a .pth shim in its directory it gets a stand-in (for a COVERAGE_PROCESS_START set by hand)", () => {
     const a1 = `${site}/a1_coverage.pth`;
     const p = probe({ coveragePths: [a1] });
     expect(a1Before(p, { block: false, shimDir: site })).toEqual([]);
     expect(chooseRecorder(p, ask).recorder).toBe("covshim");
     expect(recorderConfig(p, { source: [], contexts: false, shimDir: site, block: false }).a1).toEqual([a1]);
-    expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python" }).why).toContain(`coverage's own ${a1} starts coverage.py`);
-    expect(chooseRecorder(p, { ...ask, block: true, shimDir: "/gpdb/lib/python", installScope: true }).recorder).toBe("covshim");
+    // Before a sitecustomize shim (site.py reads every .pth first): no stand-in can help, the variable does.
+    expect(a1Before(p, { block: true, shimDir: "/gpdb/lib/python" })).toEqual([a1]);
+    expect(recorderConfig(p, { source: [], contexts: false, shimDir: "/gpdb/lib/python", block: true }).a1).toEqual([]);
     // A user site read before the install's site-packages.
     const user = "/home/u/.local/lib/python3.12/site-packages";
-    const q = probe({ coveragePths: [`${user}/a1_coverage.pth`], siteOrder: [user, site] });
-    expect(chooseRecorder(q, ask).recorder).toBe("coverage");
+    expect(a1Before(probe({ coveragePths: [`${user}/a1_coverage.pth`], siteOrder: [user, site] }), { block: false, shimDir: site })).toEqual([`${user}/a1_coverage.pth`]);
   });
 
   it("the recorder's bound: the source as given, else where the install's coverage never measures", () => {

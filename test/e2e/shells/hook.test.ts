@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { covshim, statusJson, tempDir, venvWithCoverage } from "../../helpers/fixtures.js";
+import { covshim, statusJson, tempDir, venvPurePython, venvWithCoverage } from "../../helpers/fixtures.js";
+import { PY312 } from "../../helpers/tools.js";
 import { hookedShell, processesOver } from "../../helpers/hooks.js";
 import type { ShellName } from "../../helpers/tmux.js";
 
@@ -91,6 +92,31 @@ describe.each(SHELLS)("%s hook", (sh) => {
     await hand.waitFor(/COVERAGE_PROCESS_START is set but covshim has nothing on/);
     // Left alone: covshim did not set it, so it does not unset it.
     expect(await hand.run(show(sh, "H"))).toContain("H[/my/own.rc|]");
+  });
+});
+
+describe.each(SHELLS)("%s hook: the variable follows the recorder", (sh) => {
+  it("COVSHIM_START for an install covshim's recorder measures, COVERAGE_PROCESS_START for coverage.py's; switching installs and off leave neither behind", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const rec = venvPurePython(join(t, "v312"), PY312);
+    const cov = venvWithCoverage(join(t, "v311"));
+    const both = sh === "fish" ? `printf 'V[%s|%s]\\n' "$COVSHIM_START" "$COVERAGE_PROCESS_START"` : `printf 'V[%s|%s]\\n' "\${COVSHIM_START-}" "\${COVERAGE_PROCESS_START-}"`;
+    const s = hookedShell(sh, t, home);
+    await s.ready();
+    s.type(`covshim enable ${rec}${and(sh)}${both}`);
+    const rc1 = () => statusJson(home).installs.find((i) => i.path === rec)!.rcfile;
+    await s.waitFor(/^V\[\/.*\|\]$/m);
+    expect(s.screen()).toContain(`V[${rc1()}|]`);
+    s.type("clear");
+    await s.ready();
+    s.type(`covshim enable ${cov}${and(sh)}${both}`);
+    await s.waitFor(/^V\[\|\/.*\]$/m);
+    expect(s.screen()).toContain(`V[|${statusJson(home).installs.find((i) => i.path === cov)!.rcfile}]`);
+    s.type("clear");
+    await s.ready();
+    s.type(`covshim off${and(sh)}${both}`);
+    await s.waitFor(/^V\[\|\]$/m);
   });
 });
 
