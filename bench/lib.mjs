@@ -1,8 +1,8 @@
 // Shared helpers for the benchmarks: fixtures, timing, medians.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export { ROOT, CLI, have } from "../test/helpers/base.mjs";
 import { CLI, makeVenv, pyenvPython } from "../test/helpers/base.mjs";
@@ -20,6 +20,20 @@ export function timeMs(cmd, args, opts = {}) {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
   return ms;
+}
+
+/**
+ * Wall and CPU time (user + system of the command and every process it
+ * waited for) in milliseconds, through GNU time: on a shared machine the CPU
+ * time of CPU-bound work is what a ratio can trust; wall time shows beside it.
+ */
+export function timeCpu(cmd, args, opts = {}) {
+  const out = join(tmp("covshim-time-"), "t");
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S", "-o", out, cmd, ...args], { stdio: ["ignore", "ignore", "pipe"], ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  const [e, u, sys] = readFileSync(out, "utf8").trim().split("\n").pop().split(" ").map(Number);
+  rmSync(dirname(out), { recursive: true, force: true });
+  return { wall: e * 1000, cpu: (u + sys) * 1000 };
 }
 
 const made = [];

@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(ROOT, "docs", quick ? "benchmarks.quick.md" : "benchmarks.md");
-const FIGURES = ["prompt", "startup", "overhead", "recorder", "cli", "multiproc", "cluster", "changed"];
+const FIGURES = ["prompt", "startup", "overhead", "recorder", "gpdb", "cli", "multiproc", "cluster", "changed"];
 
 const version = (cmd, a = ["--version"]) => {
   try {

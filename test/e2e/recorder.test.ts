@@ -58,7 +58,9 @@ function bothOnOneRun(s: Setup, args: string[], cwd: string): { recorder: Lines;
   rmSync(join(s.rec.dataDir, ".coverage"), { force: true });
   mkdirSync(data);
   const rc = join(s.t, "alongside.rc");
-  writeFileSync(rc, readFileSync(s.rec.rcfile, "utf8").replace(/^data_file = .*$/m, `data_file = ${data}/.coverage`));
+  // coverage.py as its docs have it measure every process: with its own patches
+  // (covshim's coveragerc has none; covshim's shim does the same where coverage.py measures).
+  writeFileSync(rc, `${readFileSync(s.rec.rcfile, "utf8").replace(/^data_file = .*$/m, `data_file = ${data}/.coverage`)}patch =\n    _exit\n    execv\n    fork\n`);
   const env: NodeJS.ProcessEnv = { ...plainEnv(), COVERAGE_PROCESS_START: s.rec.rcfile, PYTHONPATH: ALONGSIDE, ALONGSIDE_COVERAGE_RC: rc };
   const both = run(s.python, args, env, cwd);
   expect({ code: both.code, stdout: both.stdout, stderr: both.stderr }).toEqual({ code: 0, stdout: plain.stdout, stderr: plain.stderr });

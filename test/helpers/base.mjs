@@ -209,6 +209,8 @@ export function gpMgmtTree(gphome, modules, python) {
       "import os",
       "",
       `LIMIT = ${k % 7 + 3}`,
+      // A module's tables of constants, as gppylib's have: lines run once, at import.
+      ...Array.from({ length: 24 }, (_, j) => `SETTING_${j} = LIMIT + ${j}`),
       "",
       "",
       "def work(n):",

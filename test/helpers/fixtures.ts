@@ -40,8 +40,9 @@ export function covshim(home: string, args: string[], extra: NodeJS.ProcessEnv =
   return done(spawnSync(process.execPath, [CLI, ...args], { env: baseEnv(home, extra), encoding: "utf8", cwd: cwd ?? home }));
 }
 
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Run {
-  return done(spawnSync(cmd, args, { env, encoding: "utf8", cwd, timeout: 120_000 }));
+/** A command to its end; `timeout` (ms, 0: none) stops one that hangs. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string, timeout = 120_000): Run {
+  return done(spawnSync(cmd, args, { env, encoding: "utf8", cwd, timeout }));
 }
 
 /** A fresh venv of Python 3.11 holding real coverage (copied from the cached pip install). */
