@@ -7,7 +7,7 @@ import { type EnableOptions, planEnable } from "../switch/plan.js";
 import { applyEnable } from "../switch/apply.js";
 import { emit, machineOption, say, warn } from "../output.js";
 import { type CommandSpec, TARGET_HELP } from "./spec.js";
-import { reachNote } from "../shells/variable.js";
+import { reachNote, startVariable } from "../shells/variable.js";
 import { clock, plural, span, tilde } from "../human.js";
 
 export const enable: CommandSpec = {
@@ -66,7 +66,7 @@ export const enable: CommandSpec = {
         say(rec.group ? `measured users: you and the members of group ${rec.group} (data in ${rec.dataDir})` : "measured users: you only; other users' processes run unmeasured and unchanged (--group GROUP measures a group's too)");
       }
       else {
-        const note = reachNote("on");
+        const note = reachNote("on", process.env, startVariable(rec));
         if (note) say(note);
       }
     });

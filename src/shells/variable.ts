@@ -27,10 +27,10 @@ export function envView(env: NodeJS.ProcessEnv = process.env) {
  * when the hook's function ran in that shell (it syncs at once); the next
  * prompt when it ran in a pipeline or subshell; `covshim env` without hook.
  */
-export function reachNote(what: "on" | "off", env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function reachNote(what: "on" | "off", env: NodeJS.ProcessEnv = process.env, name: StartVariable = "COVERAGE_PROCESS_START"): string | undefined {
   const hooked = env.__COVSHIM_HOOKED;
   if (hooked === "1") return undefined;
-  const change = what === "on" ? "gets its variable" : "loses its variable";
+  const change = what === "on" ? `gets ${name}` : "loses its variable";
   if (hooked === "subshell") {
     return `covshim ran in a pipeline or subshell: this shell ${change} at its next prompt; for a command on this same line, run eval "$(covshim env)" first`;
   }
