@@ -5,9 +5,9 @@
 # coverage version alike (covshim's coveragerc has no `patch` setting):
 #
 # - exit: coverage's own atexit save;
-# - os._exit: saved first; exec: saved first, from an audit hook where
-#   Python has them (3.8+: no frame of covshim's in a failed exec's
-#   traceback), else by wrapping os.execv and os.execve (Python 2.7);
+# - os._exit, exec: saved first (os._exit, os.execv and os.execve wrapped;
+#   a failed exec's traceback has no frame of covshim's on Python 3 before
+#   3.12, where covshim's own recorder measures by default);
 # - a fork child keeps the parent's instance running and takes it as its
 #   own (a data file of its own) only once it has run a line the parent had
 #   not: a child that only execs (subprocess on Python 2.7, gppylib's
@@ -26,7 +26,7 @@ import os
 
 # The process's one coverage instance of its own (an instance inherited
 # through fork is the parent's), and the lines it has saved (file -> set).
-STATE = {"cov": None, "log": None, "seen": {}, "forked": None, "audit": False}
+STATE = {"cov": None, "log": None, "seen": {}, "forked": None}
 
 
 def start_coverage(datadir, log):
@@ -265,29 +265,16 @@ def named_start(coverage):
 def save_before_ending():
     """Saves before the process ends with os._exit (every multiprocessing
     fork child, gpload) or replaces itself (every exec* ends in execv or
-    execve), as coverage 7.10's `patch = _exit, execv` does."""
-    wrap_saving("_exit")
-    add = getattr(__import__("sys"), "addaudithook", None)
-    if add is None:
-        # Python 2.7: no audit hooks.
-        wrap_saving("execv")
-        wrap_saving("execve")
-    elif not STATE["audit"]:
-        STATE["audit"] = True
+    execve), as coverage 7.10's `patch = _exit, execv` does.
 
-        def before_exec(event, args):
-            # Called for every audited event: one comparison for all others;
-            # an exception here would stop the program's operation.
-            if event == "os.exec":
-                try:
-                    save_mine()
-                except Exception:
-                    pass
-
-        try:
-            add(before_exec)
-        except Exception:
-            STATE["audit"] = False
+    Not from an audit hook ("os.exec"), which would need no wrapper: a
+    Python audit hook runs inside sys.settrace too, and on 3.11 a thread that
+    starts while coverage's C tracer installs itself then dies with "Cannot
+    install a trace function while another trace function is being
+    installed" (a Pool's result handler: the pool hangs).
+    """
+    for name in ("_exit", "execv", "execve"):
+        wrap_saving(name)
 
 
 def wrap_saving(name):
@@ -300,7 +287,16 @@ def wrap_saving(name):
             save_mine()
         except Exception:
             pass
-        return real(*args, **kwargs)
+        try:
+            return real(*args, **kwargs)
+        except BaseException as e:
+            # A failed exec's traceback is the program's own: this frame's
+            # entry goes, and a bare raise adds none (Python 3 before 3.12;
+            # 2.7 and 3.12+ still show it).
+            tb = getattr(e, "__traceback__", None)
+            if tb is not None:
+                e.__traceback__ = tb.tb_next
+            raise
 
     saving_first._covshim = True
     saving_first.__name__ = name
