@@ -10,8 +10,8 @@ import { PY27, PY312, PY313, ROOT, pyenvPython } from "./helpers/tools.js";
  * and 3.13 (with coverage 7) for covshim's recorder and coverage's rules.
  */
 const T = join(ROOT, "test", "templates");
-const EVERY_PYTHON = ["data/test_files.py"];
-const WITH_COVERAGE_7 = [...EVERY_PYTHON, "data/test_rules.py", "shim/test_recorder.py"];
+const EVERY_PYTHON = ["data/test_files.py", "agent/test_remote.py"];
+const WITH_COVERAGE_7 = [...EVERY_PYTHON, "data/test_rules.py", "data/test_combine.py", "shim/test_recorder.py"];
 
 function unittests(python: string, files: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env };

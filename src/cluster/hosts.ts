@@ -7,7 +7,9 @@ import { eachHost } from "./fanout.js";
 import type { Target } from "../install/target.js";
 import { type Dirs, rcfileIn, remoteDataDir, remoteHome, remoteRcfile, shimModule } from "../paths.js";
 import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../coverage/rcfile.js";
-import { BEGIN, END, type RecorderConfig, renderBlock, renderLoader, shimModules } from "../shim/render.js";
+import { type RecorderConfig, renderLoader, shimModules } from "../shim/render.js";
+import { blockFileText } from "../shim/lifecycle.js";
+import { removal } from "../shim/block.js";
 import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
@@ -22,8 +24,6 @@ export interface HostPlan {
   recorderConfig?: RecorderConfig;
 }
 
-/** The markers go with every call: the agent applies src/shim/block.ts's rules with them. */
-const MARKERS = { begin: BEGIN, end: END };
 const pathOf = (h: HostRecord) => h.pythonPath ?? [];
 
 /** Probes every host before anything is written anywhere; each problem is named with its fix. */
@@ -54,25 +54,42 @@ export async function enableHosts(d: Dirs, rec: InstallRecord, t: Target, plans:
   const dataDir = remoteDataDir(d, rec.id);
   const shim = join(t.shimDir!, "sitecustomize.py");
   const module = shimModule(dir);
-  const block = Buffer.from(renderBlock(renderLoader(module), expiresEpoch)).toString("base64");
   const results = await eachHost("enable", plans.map((p) => p.host), async (host, i) => {
     const modules = shimModules(dir, { rcfile, dataDir, expiresEpoch, recorder: plans[i]!.recorderConfig });
-    await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, modules, dataDir, shim, block, ...MARKERS });
+    // The host saves its file and sends it; the text while on is made here, by the local rules.
+    const saved = await agent(host, t.python, t.pythonPath, "install", { dir, rcfile, rcText: plans[i]!.rcText, modules, dataDir, shim });
+    const text = blockFileText(fromB64(saved.original), renderLoader(module), expiresEpoch);
+    await agent(host, t.python, t.pythonPath, "put", { dir, shim, text: Buffer.from(text).toString("base64") });
     return { host, python: t.python, pythonPath: t.pythonPath, dir, shim, dataDir, state: "on" } satisfies HostRecord as HostRecord;
   });
   const failed = results.find((r) => r.error);
   if (failed) {
     const done = results.flatMap((r) => (r.value ? [r.value] : []));
-    await eachHost("undo", done.map((h) => h.host), (host, i) => agent(host, done[i]!.python, pathOf(done[i]!), "remove", { dir: done[i]!.dir, shim: done[i]!.shim, ...MARKERS }));
+    await eachHost("undo", done.map((h) => h.host), (_host, i) => removeOnHost(done[i]!));
     throw failed.error!;
   }
   return results.map((r) => r.value!);
 }
 
+const fromB64 = (v: unknown) => (typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : null);
+
+/**
+ * Off on one host: the host sends its file and the saved one, the local rules
+ * (src/shim/block.ts's `removal`) decide, the host does it and puts back its
+ * .pyc files and directory times.
+ */
+async function removeOnHost(h: HostRecord): Promise<Record<string, unknown>> {
+  const seen = await agent(h.host, h.python, pathOf(h), "read", { dir: h.dir, shim: h.shim });
+  const current = fromB64(seen.current);
+  const r = seen.saved && current !== null ? removal(current, fromB64(seen.original)) : { action: "none" as const };
+  const text = r.action === "strip" ? Buffer.from(r.text).toString("base64") : undefined;
+  return agent(h.host, h.python, pathOf(h), "remove", { dir: h.dir, shim: h.shim, action: r.action, text });
+}
+
 /** Takes the shim off every host not yet off; an unreachable host is remembered for the next `off`. */
 export async function offHosts(rec: InstallRecord): Promise<{ off: string[]; failed: string[] }> {
   const todo = (rec.hosts ?? []).filter((h) => h.state !== "off");
-  const results = await eachHost("off", todo.map((h) => h.host), (_host, i) => agent(todo[i]!.host, todo[i]!.python, pathOf(todo[i]!), "remove", { dir: todo[i]!.dir, shim: todo[i]!.shim, ...MARKERS }));
+  const results = await eachHost("off", todo.map((h) => h.host), (_host, i) => removeOnHost(todo[i]!));
   const off: string[] = [];
   const failed: string[] = [];
   results.forEach((r, i) => {

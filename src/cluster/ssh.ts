@@ -91,7 +91,7 @@ export async function probeHost(host: string, python: string, pythonPath: string
   }
 }
 
-export type AgentAction = "install" | "remove" | "pack" | "ack";
+export type AgentAction = "install" | "put" | "read" | "remove" | "pack" | "ack";
 
 /** Runs the remote agent (templates/agent/remote.py) with one action, in the install's environment. */
 export async function agent(host: string, python: string, pythonPath: string[], action: AgentAction, args: object): Promise<Record<string, unknown>> {

@@ -23,6 +23,12 @@ interface Variant {
   pycs(path: string): string[];
 }
 
+/**
+ * A sitecustomize.py while on: the original's text (null: there was none)
+ * with covshim's block after it. Cluster hosts get this text from the tool.
+ */
+export const blockFileText = (original: string | null, code: string, expiresEpoch: number) => onText(original ?? "", renderBlock(code, expiresEpoch, original === null));
+
 const pycDir = (shimPath: string) => join(dirname(shimPath), "__pycache__");
 /** __pycache__ for Python 3, beside the source for Python 2 (GPDB 6). */
 function pycsOf(shimPath: string): string[] {
@@ -46,14 +52,12 @@ const VARIANTS: Record<ShimRecord["type"], Variant> = {
   },
   block: {
     fileName: "sitecustomize.py",
-    content: (original, code, expiresEpoch) => onText(original ?? "", renderBlock(code, expiresEpoch, original === null)),
+    content: (original, code, expiresEpoch) => blockFileText(original, code, expiresEpoch),
     isOurs: hasBlock,
     removal,
     pycs: pycsOf,
   },
 };
-
-export const shimFileName = (type: ShimRecord["type"]) => VARIANTS[type].fileName;
 
 /** The directories whose entries the shim changes: their mtimes are put back too. */
 const dirsOf = (path: string) => [dirname(path), pycDir(path)].filter((d) => existsSync(d));

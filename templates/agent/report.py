@@ -9,7 +9,6 @@ import warnings
 
 args = json.loads(sys.argv[1])
 result = {"combined": 0, "unreadable": [], "warnings": []}
-recovered = []  # data files read only on the second try (still being written at first)
 
 
 def done():
@@ -47,13 +46,6 @@ def wait_for_writers(paths, seconds=5):
     return [os.path.basename(p) for p in pending]
 
 
-def set_aside(data_dir, n):
-    aside = os.path.join(data_dir, "unreadable")
-    if not os.path.isdir(aside):
-        os.makedirs(aside, 0o700)
-    os.rename(os.path.join(data_dir, n), os.path.join(aside, n))
-
-
 with warnings.catch_warnings(record=True) as caught:
     cov.load()
     if args.get("combine"):
@@ -65,46 +57,10 @@ with warnings.catch_warnings(record=True) as caught:
         # the next report.
         busy = wait_for_writers([os.path.join(data_dir, n) for n in names])
         result["busy"] = len(busy)
-        recs = [n for n in names if n not in busy and is_recorder(n)]
-        converted = 0
-        if recs:
-            # covshim's recorder: its files become one coverage.py data file,
-            # combined with the others below.
-            dest = os.path.join(data_dir, ".coverage.covshim-rec.pid%d.X%sx" % (os.getpid(), os.urandom(4).hex()))
-            done_recs, bad_recs = convert_recorders([os.path.join(data_dir, n) for n in recs], dest, args["rcfile"])
-            converted = len(done_recs)
-            for n, why in bad_recs:
-                set_aside(data_dir, n)
-                result["unreadable"].append([n, why])
-            names = sorted(n for n in os.listdir(data_dir) if n.startswith(".coverage.") and not is_recorder(n) and os.path.isfile(os.path.join(data_dir, n)))
-        before = [n for n in names if n not in busy and not is_recorder(n)]
-        ours = [n for n in before if n.startswith(".coverage.covshim-rec.")]
-        if before:
-            cov.combine(data_paths=[os.path.join(data_dir, n) for n in before], strict=False)
-            cov.save()
-        # coverage deletes every file it combined. What is left, it could not
-        # read: a writer still finishing it (one we do not know of), given a
-        # second and one more try; else a process killed while saving: kept,
-        # set aside, named.
-        left = [n for n in before if os.path.exists(os.path.join(data_dir, n))]
-        if left:
-            import time
-            time.sleep(1)
-            cov.combine(data_paths=[os.path.join(data_dir, n) for n in left], strict=False)
-            cov.save()
-        recovered = [n for n in left if not os.path.exists(os.path.join(data_dir, n))]
-        said = result["warnings"] + [str(w.message) for w in caught]
-        unread = 0
-        for n in before:
-            path = os.path.join(data_dir, n)
-            if not os.path.exists(path):
-                continue
-            set_aside(data_dir, n)
-            unread += 1
-            why = [w for w in said if n in w]
-            result["unreadable"].append([n, (why[0].strip().splitlines() or ["not combined"])[0] if why else "not combined"])
-        # What the processes wrote: the recorder's files count, not the file made of them.
-        result["combined"] = len(before) - len(ours) - unread + converted
+        combined = combine_files(cov, data_dir, [n for n in names if n not in busy], args["rcfile"], os.path.join(data_dir, "unreadable"))
+        result["combined"] = combined["files"]
+        result["unreadable"] += combined["unreadable"]
+        result["warnings"] += combined["warnings"]
     # A report never gives up on one file: measured files whose source is
     # gone (test suites delete the modules they make in temporary
     # directories) are left out of the figures and named; coverage's
@@ -139,7 +95,6 @@ with warnings.catch_warnings(record=True) as caught:
     except NoDataError as e:
         result["noData"] = str(e)
 result["warnings"] += [str(w.message) for w in caught if w.category.__name__ == "CoverageWarning"]
-# A file read on the second try was only still being written: nothing to
-# say; a file whose source is gone is named once, in result["gone"].
-result["warnings"] = [w for w in result["warnings"] if not any(n in w for n in recovered) and not any(("'%s'" % f) in w for f in result.get("gone", []))]
+# A file whose source is gone is named once, in result["gone"].
+result["warnings"] = [w for w in result["warnings"] if not any(("'%s'" % f) in w for f in result.get("gone", []))]
 done()

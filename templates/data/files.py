@@ -304,3 +304,70 @@ def convert_recorders(paths, dest, rcfile, keep=False):
         for p in done:
             os.unlink(p)
     return [os.path.basename(p) for p in done], bad
+
+
+def combine_files(cov, folder, names, rcfile, aside, keep=False, dest_name=None):
+    """covshim's one combine: locally (report.py) and on hosts (remote.py's pack).
+
+    The data files `names` of `folder` go into `cov`'s data file, saved.
+    covshim's recorder files become one coverage.py file first
+    (convert_recorders). A file coverage cannot read is tried once more a
+    second later (a writer we do not know of may still have been finishing
+    it), then set aside in `aside`, kept and named. `keep`: the files stay
+    (a host keeps them until the tool has the result). Returns a dict:
+    files (what the processes wrote: a recorder's files count, not the file
+    made of them), unreadable [[name, why], ...], warnings (coverage's, but
+    those of files read on the second try).
+    """
+    import time
+    import warnings
+    said = []
+    own_warn = cov.__dict__.get("_warn")
+    # coverage 5 writes its warnings straight to stderr: keep them, to name the files.
+    cov._warn = lambda msg, slug=None, once=False: said.append(str(msg))
+
+    def attempt(ns):
+        del said[:]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cov.combine(data_paths=[os.path.join(folder, n) for n in ns], strict=False, keep=keep)
+            cov.save()
+        msgs = said + [str(w.message) for w in caught]
+        # coverage deletes what it combined: what is left, it could not read
+        # (with keep, the files it named).
+        return msgs, [n for n in ns if (any(n in m for m in msgs) if keep else os.path.exists(os.path.join(folder, n)))]
+
+    try:
+        converted, bad = [], []
+        recs = [n for n in names if is_recorder(n)]
+        if recs:
+            dest = os.path.join(folder, dest_name or ".coverage.covshim-rec.pid%d.X%sx" % (os.getpid(), "".join("%02x" % b for b in bytearray(os.urandom(4)))))
+            converted, bad = convert_recorders([os.path.join(folder, n) for n in recs], dest, rcfile, keep=keep)
+        # With the file made of the recorder's (and any a conversion cut short left).
+        plain = sorted(n for n in os.listdir(folder) if n.startswith(".coverage.") and not is_recorder(n) and os.path.isfile(os.path.join(folder, n)) and (n in names or n.startswith(".coverage.covshim-rec.")))
+        msgs, left = attempt(plain) if plain else ([], [])
+        recovered = []
+        if left:
+            time.sleep(1)
+            again, still = attempt(left)
+            recovered = [n for n in left if n not in still]
+            msgs, left = msgs + again, still
+    finally:
+        if own_warn is None:
+            del cov._warn
+        else:
+            cov._warn = own_warn
+    unreadable = list(bad)
+    for n in left:
+        why = [m for m in msgs if n in m]
+        unreadable.append([n, (why[0].strip().splitlines() or ["not combined"])[0] if why else "not combined"])
+    for n, _why in unreadable:
+        if not os.path.isdir(aside):
+            os.makedirs(aside, 0o700)
+        os.rename(os.path.join(folder, n), os.path.join(aside, n))
+    ours = [n for n in plain if n.startswith(".coverage.covshim-rec.")]
+    return {
+        "files": len([n for n in plain if n not in ours and n not in left]) + len(converted),
+        "unreadable": unreadable,
+        "warnings": [m for m in msgs if not any(n in m for n in recovered)],
+    }

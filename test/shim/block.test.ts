@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockIn, handStarts, hasBlock, onText, removal, stripBlock, withBlock } from "../../src/shim/block.js";
+import { blockIn, disableHand, handStarts, hasBlock, onText, removal, stripBlock, withBlock } from "../../src/shim/block.js";
 import { BEGIN, END, renderBlock } from "../../src/shim/render.js";
 
 const block = renderBlock("import os  # the shim");
@@ -78,5 +78,23 @@ describe("the hand procedure's process_startup() in the same file", () => {
     expect(removal(on, hand)).toEqual({ action: "restore" });
     // Edited while on: the block goes, the hand lines come back, the edit stays.
     expect(removal("# edit\n" + on, hand)).toEqual({ action: "strip", text: "# edit\n" + hand });
+  });
+});
+
+describe("every decision of off, on the cases hosts and the local install meet", () => {
+  // Cluster hosts get these texts and decisions from here (src/cluster/hosts.ts).
+  const block = renderBlock("import os  # the shim");  const HAND = "import coverage; coverage.process_startup()";  type Case = { name: string; original: string | null; edit?: (on: string) => string };  const CASES: Case[] = [    { name: "no file before, untouched", original: null },    { name: "a file of its own, untouched", original: "import os\n" },    { name: "no trailing newline", original: "import os" },    { name: "ends in a blank line", original: "import os\n\n" },    { name: "CRLF line ends", original: "import os\r\nx = 1\r\n" },    { name: "the hand procedure's start of coverage", original: `import os\n${HAND}\n` },    { name: "the hand procedure inside an if", original: `if True:\n    ${HAND}\n` },    { name: "no file before, a line added while on", original: null, edit: (on) => `${on}USER = 1\n` },    { name: "no file before, only blank lines added", original: null, edit: (on) => `\n\n${on}\n` },    { name: "its own file, a line added at the top while on", original: `import os\n${HAND}\n`, edit: (on) => `USER = 1\n${on}` },    { name: "its own file, a line edited while on", original: "a = 1\nb = 2\n", edit: (on) => on.replace("b = 2", "b = 3") },    { name: "the block taken out by hand", original: "import os\n", edit: () => "import os\n" },    { name: "non-ASCII text", original: "# é ü ☃\nx = 'ß'\n", edit: (on) => `${on}y = 'ø'\n` },  ];  const TS = CASES.map((c) => {    const on = onText(c.original ?? "", block);    const current = c.edit ? c.edit(on) : on;    const r = removal(current, c.original);    return { on, current, action: r.action, text: r.action === "strip" ? r.text : null };  });
+
+  it("untouched files come back as they were, edited ones keep the edits", () => {
+    const want = ["delete", "restore", "restore", "restore", "restore", "restore", "restore", "strip", "delete", "strip", "strip", "none", "strip"];
+    expect(TS.map((t) => t.action)).toEqual(want);
+    CASES.forEach((c, i) => {
+      const t = TS[i]!;
+      if (t.action === "strip") {
+        expect(t.text, c.name).not.toContain(BEGIN);
+        expect(t.text, c.name).not.toContain("covshim");
+      }
+      if (t.action === "restore") expect(t.on.startsWith(disableHand(c.original!)), c.name).toBe(true);
+    });
   });
 });

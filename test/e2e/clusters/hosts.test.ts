@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeVenv } from "../../helpers/base.mjs";
@@ -184,13 +184,24 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(readFileSync(site(h1), "utf8")).not.toContain("covshim");
     expect(readFileSync(site(h2), "utf8")).toBe("USER_FIRST = 1\n" + own);
 
-    // Unedited: h2's own file byte for byte (and its mode), h1 without a trace.
+    // Unedited: h2's own file byte for byte with its mode, owner and mtime to
+    // the nanosecond (as locally), h1 without a trace.
     writeFileSync(site(h2), own);
     chmodSync(site(h2), 0o640);
+    chownSync(site(h2), 4242, 4343);
+    execFileSync("touch", ["-m", "-d", "2021-03-04T05:06:07.123456789Z", site(h2)]);
     rmSync(site(h1));
+    const statOf = (p: string) => {
+      const s = statSync(p, { bigint: true });
+      return { mode: s.mode & 0o7777n, uid: s.uid, gid: s.gid, mtimeNs: s.mtimeNs };
+    };
+    const before = statOf(site(h2));
+    expect(before.mtimeNs % 1_000_000_000n).toBe(123456789n);
     const b2 = { h1: hashTree(h1.gphome), h2: hashTree(h2.gphome) };
     expect(covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env).code).toBe(0);
+    expect(statOf(site(h2)).uid).toBe(4242n);
     expect(covshim(home, ["off"], env).code).toBe(0);
+    expect(statOf(site(h2))).toEqual(before);
     for (const k of ["h1", "h2"] as const) expect(treeDiff(b2[k], hashTree(k === "h1" ? h1.gphome : h2.gphome)).filter((p) => !p.includes("__pycache__")), k).toEqual([]);
   });
 
