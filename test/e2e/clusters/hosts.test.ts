@@ -262,12 +262,13 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
       expect(existsSync(controlRoot) ? readdirSync(controlRoot) : [], `after ${args[0]}`).toEqual([]);
       return logins().map((n, i) => n - before[i]!);
     };
-    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()]), "enable: probe and install share one").toEqual([1, 1]);
+    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()]), "enable: probe, install and put share one").toEqual([1, 1]);
     for (const h of hosts) expect(cluster.ssh(h, `env -i PATH=/usr/bin:/bin bash -c '. ${gphome}/greenplum_path.sh; gpsegwork 3 ${h.name}'`).stdout).toBe("3\n");
     expect(step(["collect"]), "collect: pack and ack share one").toEqual([1, 1]);
     expect(step(["off"])).toEqual([1, 1]);
-    // The user's own options win: ControlPath=none turns reuse off, each session its own connection.
-    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], { ...env, COVSHIM_SSH: `ssh -F ${cluster.sshConfig} -o ControlPath=none` })).toEqual([2, 2]);
+    // The user's own options win: ControlPath=none turns reuse off, each
+    // session its own connection (probe, install, put).
+    expect(step(["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], { ...env, COVSHIM_SSH: `ssh -F ${cluster.sshConfig} -o ControlPath=none` })).toEqual([3, 3]);
     expect(step(["off"])).toEqual([1, 1]);
   });
 
@@ -284,8 +285,8 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(en.stderr).not.toContain("unreachable");
     expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["on", "on"]);
     // The attempt that could not make its socket (ssh binds it after logging in), then
-    // without reuse the probe and the install each on a connection of its own.
-    expect(hosts.map((h, i) => cluster.logins(h) - before[i]!)).toEqual([3, 3]);
+    // without reuse the probe, the install and the put each on a connection of its own.
+    expect(hosts.map((h, i) => cluster.logins(h) - before[i]!)).toEqual([4, 4]);
     const off = inRo(["off"]);
     expect(off.code, off.stderr).toBe(0);
     expect(statusJson(home, env).installs[0]!.hosts!.map((h) => h.state)).toEqual(["off", "off"]);

@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { BEGIN, END, pyStr, renderBlock, renderPth, shimModules } from "../../src/shim/render.js";
+import { PY27, pyenvPython } from "../helpers/tools.js";
+
+/** Runs `text` as a sitecustomize.py would be run, with `env`; answers what the shim's code printed. */
+function runAs(python: string, text: string, env: Record<string, string>) {
+  const r = spawnSync(python, ["-c", text], { encoding: "utf8", env: { PATH: process.env.PATH!, ...env } });
+  expect(r.stderr).toBe("");
+  return r.stdout;
+}
+
+describe("the shim's text", () => {
+  const code = "import sys; sys.stdout.write('measuring\\n')";
+
+  it("a Python string literal of any text, in ASCII", () => {
+    const s = "é ☃ \" \\ \n";
+    expect(pyStr(s)).toMatch(/^[\x20-\x7e]*$/);
+    const r = spawnSync("python3", ["-c", `import sys; sys.stdout.write(${pyStr(s)})`], { encoding: "utf8" });
+    expect(r.stdout).toBe(s);
+  });
+
+  for (const [label, python] of [
+    ["Python 3", "python3"],
+    ["Python 2.7", pyenvPython(PY27)],
+  ] as const) {
+    it(`${label}: the block runs the code only when a variable asks, and not after it expires`, () => {
+      const block = renderBlock(code);
+      expect(block.startsWith(`${BEGIN}\n`) && block.endsWith(`${END}\n`)).toBe(true);
+      expect(runAs(python, block, {})).toBe("");
+      expect(runAs(python, block, { COVSHIM_START: "/rc" })).toBe("measuring\n");
+      expect(runAs(python, block, { COVERAGE_PROCESS_START: "/rc" })).toBe("measuring\n");
+      expect(runAs(python, renderBlock(code, Date.now() / 1000 + 3600), {})).toBe("measuring\n");
+      expect(runAs(python, renderBlock(code, Date.now() / 1000 - 1), {})).toBe("");
+    });
+  }
+
+  it("a .pth is one line starting with import", () => {
+    const pth = renderPth(code);
+    expect(pth.split("\n")).toHaveLength(2);
+    expect(pth.startsWith("import ")).toBe(true);
+  });
+
+  it("the shim's modules: the guard always, the recorder only where it measures", () => {
+    const base = { rcfile: "/h/rc", dataDir: "/h/data", expiresEpoch: 0 };
+    const plain = shimModules("/h", base);
+    expect(Object.keys(plain).length).toBeGreaterThan(0);
+    expect(Object.values(plain).join("\n")).toContain(pyStr("/h/rc"));
+    const withRec = shimModules("/h", { ...base, recorder: { prefix: "/usr", version: "3.12.1", source: ["/src"], skip: [], contexts: false, a1: [] } });
+    expect(Object.keys(withRec).length).toBe(Object.keys(plain).length + 1);
+  });
+});
