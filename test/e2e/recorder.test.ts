@@ -106,7 +106,7 @@ const LOST_BY_COVERAGE = ["in_fork_pool", "in_spawn_pool", "in_forkserver_pool",
 
 describe("covshim's recorder records the lines coverage.py's sysmon core records, on the same run", () => {
   // COVSHIM_LONG=1: 400 processes each (the figures in docs/recorder.md).
-  for (const [version, suiteSize] of [[PY312, LONG ? 400 : 60], [PY313, LONG ? 400 : 30]] as const) {
+  for (const [version, suiteSize] of [[PY312, LONG ? 400 : 20], [PY313, LONG ? 400 : 10]] as const) {
     it(`Python ${version}: a suite of ${suiteSize} short processes (subprocess, os.system, exec), and every idiom of test/fixtures/idioms`, { timeout: 600_000 }, () => {
       const s = recorderInstall(version);
       const suite = bothOnOneRun(s, [SUITE, String(suiteSize)], s.t);
