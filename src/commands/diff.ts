@@ -1,21 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CovshimError, usageError } from "../errors.js";
-import { type Dirs, dirs, reportsDir, savedReport, savedSources } from "../paths.js";
+import { dirs, savedSources } from "../paths.js";
 import { loadSources, readSources, sourceMoves } from "../coverage/moves.js";
-import { readState, type InstallRecord, type State } from "../state/state.js";
-import { pickInstall } from "../install/choose.js";
+import { readState } from "../state/state.js";
 import { validName } from "../names.js";
 import { type CovJson, hasData, reportNotes, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
 import { changedBranchPercent, changedPercent, changedReport, githubAnnotations, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
 import { cobertura, lcov } from "../coverage/formats.js";
-import { changedPaths, gitChange, type PathMap } from "../coverage/gitchange.js";
+import { changedPaths, gitChange, parseMaps } from "../coverage/gitchange.js";
+import { installWithSaved, loadSaved } from "../coverage/saved.js";
 import { changedHtml } from "../coverage/changedhtml.js";
 import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
-import { mkdirSync, writeFileSync } from "node:fs";
 import type { CommandSpec } from "./spec.js";
 
 export const diff: CommandSpec = {
@@ -62,28 +61,13 @@ export const diff: CommandSpec = {
     };
     const failUnder = percent("--fail-under", o.failUnder);
     const failUnderBranches = percent("--fail-under-branches", o.failUnderBranches);
-    const maps: PathMap[] = (o.map ?? "").split(",").filter(Boolean).map((m) => {
-      const at = m.indexOf("=");
-      if (at <= 0 || at === m.length - 1) throw usageError(`--map takes FROM=TO, not '${m}'`);
-      return { from: resolve(m.slice(0, at)), to: resolve(m.slice(at + 1)) };
-    });
+    const maps = parseMaps(o.map);
     validName(base!);
     if (head !== undefined) validName(head);
     const d = dirs();
     const state = readState(d);
-    let rec: InstallRecord;
-    if (o.in !== undefined) rec = pickInstall(state, o.in);
-    else {
-      const having = Object.values(state.installs).filter((i) => existsSync(savedReport(d, i.id, base!)));
-      if (having.length > 1) throw usageError(`report '${base}' is saved for several installs: add --in NAME (${having.map((i) => i.name).join(", ")})`);
-      if (!having.length) throw new CovshimError(`no saved report '${base}'${savedList(d, state)}`);
-      rec = having[0]!;
-    }
-    const load = (name: string): CovJson => {
-      const f = savedReport(d, rec.id, name);
-      if (!existsSync(f)) throw new CovshimError(`no saved report '${name}' for ${rec.name}${savedList(d, state)}`);
-      return JSON.parse(readFileSync(f, "utf8")) as CovJson;
-    };
+    const rec = installWithSaved(d, state, base!, o.in);
+    const load = (name: string) => loadSaved(d, state, rec, name);
     const b = load(base!);
     // diff --changed of the current data: the repositories from BASE's files,
     // and HEAD's JSON for the changed files only (a fraction of a large install).
@@ -154,14 +138,3 @@ export const diff: CommandSpec = {
     else out(renderDiff(rows, base!, head ?? "current", totals));
   },
 };
-
-function savedList(d: Dirs, state: State): string {
-  const names = Object.values(state.installs).flatMap((i) => {
-    try {
-      return readdirSync(reportsDir(d, i.id)).filter((n) => n.endsWith(".json")).map((n) => `${i.name}:${n.slice(0, -5)}`);
-    } catch {
-      return [];
-    }
-  });
-  return names.length ? ` (saved: ${names.join(", ")})` : " (none saved yet: covshim report --save NAME)";
-}

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, sep } from "node:path";
-import { CovshimError } from "../errors.js";
+import { dirname, relative, resolve, sep } from "node:path";
+import { CovshimError, usageError } from "../errors.js";
 import { type Change, parseDiff } from "./changed.js";
 
 /** `FROM=TO`: measured files under FROM (an installed copy) are the checkout's files under TO. */
@@ -10,11 +10,21 @@ export interface PathMap {
   to: string;
 }
 
-const git = (cwd: string, args: string[]) => execFileSync("git", ["-c", "core.quotePath=false", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 2 ** 20 });
+/** --map FROM=TO[,FROM=TO...] (diff --changed, tests). */
+export function parseMaps(text: string | undefined): PathMap[] {
+  return (text ?? "").split(",").filter(Boolean).map((m) => {
+    const at = m.indexOf("=");
+    if (at <= 0 || at === m.length - 1) throw usageError(`--map takes FROM=TO, not '${m}'`);
+    return { from: resolve(m.slice(0, at)), to: resolve(m.slice(at + 1)) };
+  });
+}
 
-function tryGit(cwd: string, args: string[]): string | null {
+export const git = (cwd: string, args: string[]) => execFileSync("git", ["-c", "core.quotePath=false", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 2 ** 20 });
+
+export function tryGit(cwd: string, args: string[], trim = true): string | null {
   try {
-    return git(cwd, args).trim();
+    const text = git(cwd, args);
+    return trim ? text.trim() : text;
   } catch {
     return null;
   }

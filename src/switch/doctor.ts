@@ -9,7 +9,7 @@ import { probe } from "../install/probe.js";
 import { interpreterName, resolveTarget } from "../install/target.js";
 import { envView } from "../shells/variable.js";
 import type { State } from "../state/state.js";
-import { blockers, shimDirOf, usesBlock } from "./blockers.js";
+import { blockers, usesBlock } from "./blockers.js";
 import { chooseRecorder } from "../shim/recorder.js";
 import { otherStarters } from "./starters.js";
 import { readWarnings, warningSummary, warningsLog } from "../coverage/warnlog.js";

@@ -87,15 +87,16 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     }
   });
 
-  it("gpstart's way to the segments (a WorkerPool's bash -c, ssh HOST \". greenplum_path.sh; sbin/gpsegstart.py\"): the default report has sbin's scripts with the lines run on the hosts, never-run ones at 0%", async () => {
-    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"], { gpMgmt: 20 });
+  it("gpstart's way to the segments (a WorkerPool's bash -c, ssh HOST \". greenplum_path.sh; sbin/gpsegstart.py\"): the default report has sbin's scripts with the lines run on the hosts, never-run ones at 0%; the feature's context travels with SendEnv, and `tests` names it for a change in what ran on the hosts", async () => {
+    // The README's way for contexts to reach segment hosts: the hosts' sshd accepts COVSHIM_CONTEXT, the coordinator's ssh sends it.
+    const { t, home, gphome, cluster, env, hosts } = setup(["h1", "h2"], { gpMgmt: 20, sshd: ["AcceptEnv COVSHIM_CONTEXT"] });
     await cluster.startAll();
-    const en = covshim(home, ["enable", gphome, "--scope", "install", "--hosts", cluster.hostfile()], env);
+    const en = covshim(home, ["enable", gphome, "--scope", "install", "--contexts", "--hosts", cluster.hostfile()], env);
     expect(en.code, en.stderr).toBe(0);
     expect(en.stderr).toContain(`${gphome}/sbin`);
-    const ssh = `ssh -F ${cluster.sshConfig} -o BatchMode=yes`;
+    const ssh = `ssh -F ${cluster.sshConfig} -o BatchMode=yes -o SendEnv=COVSHIM_CONTEXT`;
     // stdin not a socket (node's pipes are): bash would take itself for sshd's and read ~/.bashrc.
-    const r = spawnSync("env", ["-i", "PATH=/usr/bin:/bin", `GPSTART_HOSTS=${hosts.map((h) => h.addr).join(",")}`, `GPSTART_SSH=${ssh}`, "bash", "-c", `. ${gphome}/greenplum_path.sh; gpstart`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const r = spawnSync("env", ["-i", "PATH=/usr/bin:/bin", "COVSHIM_CONTEXT=gpstart", `GPSTART_HOSTS=${hosts.map((h) => h.addr).join(",")}`, `GPSTART_SSH=${ssh}`, "bash", "-c", `. ${gphome}/greenplum_path.sh; gpstart`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(new RegExp(`segment ${hosts[0].addr.replace(/\./g, "\\.")} started over ssh`));
     expect(covshim(home, ["collect"], env).code).toBe(0);
@@ -107,6 +108,21 @@ describe("several hosts, for real (sshd per host on 127.0.0.x, each in its own m
     expect(files[seg]!.executed_lines).not.toContain(lineOf(seg, "ran on the coordinator's host"));
     expect(files[join(gphome, "sbin", "gpsegstop.py")]!.summary.covered_lines).toBe(0);
     expect(files[join(gphome, "bin", "gpstart")]!.summary.covered_lines).toBeGreaterThan(0);
+
+    // Test selection from the collected contexts: a checkout of sbin/, mapped
+    // onto the install, and a change to the line the hosts ran.
+    expect(covshim(home, ["report", "--save", "base"], env).code).toBe(0);
+    const checkout = join(t, "checkout");
+    mkdirSync(join(checkout, "sbin"), { recursive: true });
+    writeFileSync(join(checkout, "sbin", "gpsegstart.py"), readFileSync(seg));
+    const git = (...a: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...a], { cwd: checkout, stdio: "pipe" });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-q", "-m", "v1");
+    writeFileSync(join(checkout, "sbin", "gpsegstart.py"), readFileSync(seg, "utf8").replace("ran on a segment host", "ran on a segment host, changed"));
+    const sel = covshim(home, ["tests", "base", "--map", `${join(gphome, "sbin")}=${join(checkout, "sbin")}`, "--json"], env);
+    expect(sel.code, sel.stderr).toBe(0);
+    expect((JSON.parse(sel.stdout) as { tests: { id: string }[] }).tests.map((x) => x.id)).toEqual(["gpstart"]);
     expect(covshim(home, ["off"], env).code).toBe(0);
   });
 
