@@ -49,7 +49,8 @@ describe("doctor", () => {
     symlinkSync(pyenvPython(PY311), join(other, "python3"));
     const good = { PATH: `${system}:${process.env.PATH}` };
     const bad = { PATH: `${other}:${system}:${process.env.PATH}` };
-    expect(covshim(home, ["enable", gphome], good).code).toBe(0);
+    const en = covshim(home, ["enable", gphome], good);
+    expect(en.code, en.stderr).toBe(0);
     expect(covshim(home, ["doctor", gphome], good)).toMatchObject({ code: 0 });
     const d = covshim(home, ["doctor", gphome], bad);
     // What enable says on that PATH, doctor says too.

@@ -30,7 +30,7 @@ describe("hostile paths", () => {
     const py = debianCoveragePython();
     const t = tempDir();
     // Every character of HOSTILE is in the names this run uses.
-    for (const c of new Set(HOSTILE.join(""))) expect(NAMES.join(""), c).toContain(c);
+    for (const c of new Set(HOSTILE.join("").replace(/[A-Za-z0-9]/g, ""))) expect(NAMES.join(""), c).toContain(c);
     for (const [i, name] of NAMES.entries()) {
       const root = join(t, `r${i}`);
       const home = join(root, `home ${name}`);
