@@ -24,6 +24,7 @@ BOM = 0x0102030405060708
 FORMAT = 2  # 1: names were decided paths; 2: path NUL module-name NUL spec-name
 LINE, NAME, NAME_END = 76, 78, 70  # record kinds: 'L', 'N', 'F' (templates/data/records.py)
 MAX_FID = 0xFFFF
+LITTLE = sys.byteorder == "little"  # a name's 4-byte pieces are little-endian numbers
 
 
 class Recorder:
@@ -42,10 +43,12 @@ class Recorder:
         self.arm(inherited=False)
 
     # -- Which files: a bound; coverage.py decides within it at report time.
-    def canonical(self, f):
-        # The name coverage gives a file (canonical_filename): a relative one
-        # is looked for on [curdir] + sys.path, then the real path; the
-        # directory's real path is asked once per directory.
+    def place(self, f):
+        """Where the file is, for the bound: its directory's real path and
+        its name. The file itself is resolved by coverage at report time
+        (should_trace canonicalizes), so a link is looked at only where the
+        bound would leave the file out."""
+        # A relative name is looked for on [curdir] + sys.path, as coverage does.
         if not os.path.isabs(f):
             for p in [os.curdir] + sys.path:
                 g = os.path.join(p, f)
@@ -54,11 +57,23 @@ class Recorder:
                     break
             f = os.path.abspath(f)
         d, b = os.path.split(f)
+        return os.path.join(self.realdir(d), b)
+
+    def realdir(self, d):
+        # One lstat per directory never seen, not one per component (realpath's).
         r = self.realdirs.get(d)
         if r is None:
-            r = self.realdirs[d] = os.path.realpath(d)
-        full = os.path.join(r, b)
-        return os.path.realpath(full) if os.path.islink(full) else full
+            parent, base = os.path.split(d)
+            if parent == d or not base:
+                r = d
+            elif base in (".", "..") or os.sep + "." in d:
+                r = os.path.realpath(d)
+            else:
+                r = os.path.join(self.realdir(parent), base)
+                if os.path.islink(r):
+                    r = os.path.realpath(r)
+            self.realdirs[d] = r
+        return r
 
     def decide(self, f, frame):
         g = frame.f_globals if frame is not None else {}
@@ -71,14 +86,16 @@ class Recorder:
                 f = d
         if not f or f.startswith(("<", "memory:")) or (self.skip and f.startswith(self.skip)):
             return 0
-        c = self.canonical(f)
+        c = self.place(f)
         name = g.get("__name__")
         spec = getattr(g.get("__spec__"), "name", None)
-        if self.roots or self.pkgs:
-            if not (c + os.sep).startswith(self.roots) and not any(self.in_pkgs(n) for n in (name, spec)):
+        if not self.within(c, name, spec):
+            # A link from outside the bound to a file within it.
+            if not os.path.islink(c) or not self.within(os.path.realpath(c), name, spec):
                 return 0
-        elif c.startswith(self.skip):
-            return 0
+        if not self.pkgs:
+            # coverage.py reads a module's name only to match package sources.
+            name = spec = None
         record = "\0".join([c, name if isinstance(name, str) else "", spec if isinstance(spec, str) else ""]).encode("utf-8", "surrogateescape")
         fid = next(self.fids, None)
         if fid is None:
@@ -87,6 +104,11 @@ class Recorder:
         self.names[fid] = record
         self.name(fid, record)
         return (fid << 8) | LINE
+
+    def within(self, c, name, spec):
+        if self.roots or self.pkgs:
+            return (c + os.sep).startswith(self.roots) or any(self.in_pkgs(n) for n in (name, spec))
+        return not c.startswith(self.skip)
 
     def in_pkgs(self, m):
         return isinstance(m, str) and any(m == p or m.startswith(p + ".") for p in self.pkgs)
@@ -109,13 +131,6 @@ class Recorder:
         self.fd = -1
         self.inherited = inherited
         self.ctx = self.context()
-
-    def put(self, rec):
-        i = next(self.slot)
-        try:
-            self.maps[i // SLOTS][i % SLOTS] = rec
-        except KeyError:
-            self.put_slow(i, rec)
 
     def put_slow(self, i, rec):
         try:
@@ -170,36 +185,58 @@ class Recorder:
 
     def name(self, fid, b):
         # N records carry 4 bytes each with their place, F the length: whole
-        # once every piece is there, however threads interleave.
+        # once every piece is there, however threads interleave. Written in
+        # one loop (a file's first line waits for its name).
         base = NAME | (fid << 8)
-        for j in range(0, len(b), 4):
-            self.put(base | ((j >> 2) << 24) | (int.from_bytes(b[j:j + 4], "little") << 32))
-        self.put(NAME_END | (fid << 8) | (len(b) << 32))
-
-    # -- sys.monitoring's callbacks.
-    def on_start(self, code, offset):
-        f = code.co_filename
-        t = self.tagged.get(f)
-        if t is None:
+        if LITTLE:
+            words = memoryview(b + bytes(-len(b) % 4)).cast("I")
+            recs = [base | (j << 24) | (w << 32) for j, w in enumerate(words)]
+        else:
+            recs = [base | ((j >> 2) << 24) | (int.from_bytes(b[j:j + 4], "little") << 32) for j in range(0, len(b), 4)]
+        recs.append(NAME_END | (fid << 8) | (len(b) << 32))
+        nxt, maps = self.slot.__next__, self.maps
+        for rec in recs:
+            i = nxt()
             try:
-                t = self.decide(f, sys._getframe(1))
-            except Exception as e:
-                self.log("recorder", "%s: %s: %s" % (f, type(e).__name__, e))
-                t = 0
-            self.tagged[f] = t
-        if t and code.co_name != "__annotate__":
-            self.mon.set_local_events(self.tool, code, self.mon.events.LINE)
-        return self.mon.DISABLE
+                maps[i // SLOTS][i % SLOTS] = rec
+            except KeyError:
+                self.put_slow(i, rec)
 
-    def on_line(self, code, line):
-        i = next(self.slot)
-        try:
-            self.maps[i // SLOTS][i % SLOTS] = (line << 32) | self.tagged[code.co_filename]
-        except KeyError:
-            self.put_slow(i, (line << 32) | self.tagged.get(code.co_filename, 0))
-        except Exception:
-            pass
-        return self.mon.DISABLE
+    # -- sys.monitoring's callbacks: closures over what they use, no
+    # attribute lookups (a line's first run costs one call of on_line).
+    def on_start(self):
+        tagged, decide, log, getframe = self.tagged, self.decide, self.log, sys._getframe
+        set_local, tool, LINE, DISABLE = self.mon.set_local_events, self.tool, self.mon.events.LINE, self.mon.DISABLE
+
+        def on_start(code, offset):
+            f = code.co_filename
+            t = tagged.get(f)
+            if t is None:
+                try:
+                    t = decide(f, getframe(1))
+                except Exception as e:
+                    log("recorder", "%s: %s: %s" % (f, type(e).__name__, e))
+                    t = 0
+                tagged[f] = t
+            if t and code.co_name != "__annotate__":
+                set_local(tool, code, LINE)
+            return DISABLE
+        return on_start
+
+    def on_line(self):
+        # A fork child gets a new one (in_child), with its own slots and maps.
+        nxt, maps, tagged, slow, DISABLE = self.slot.__next__, self.maps, self.tagged, self.put_slow, self.mon.DISABLE
+
+        def on_line(code, line):
+            i = nxt()
+            try:
+                maps[i >> 13][i & 8191] = (line << 32) | tagged[code.co_filename]  # SLOTS: 8192
+            except KeyError:
+                slow(i, (line << 32) | tagged.get(code.co_filename, 0))
+            except Exception:
+                pass
+            return DISABLE
+        return on_line
 
     def stop(self, why):
         try:
@@ -216,6 +253,7 @@ class Recorder:
             if self.fd >= 0:
                 os.close(self.fd)
             self.arm(inherited=True)
+            self.mon.register_callback(self.tool, self.mon.events.LINE, self.on_line())
             if self.cfg["contexts"]:
                 self.mon.restart_events()
         except Exception as e:
@@ -243,8 +281,8 @@ def record(datadir, log, cfg):
     mon.use_tool_id(tool, "covshim")
     try:
         r = Recorder(mon, tool, datadir, log, cfg)
-        mon.register_callback(tool, mon.events.PY_START, r.on_start)
-        mon.register_callback(tool, mon.events.LINE, r.on_line)
+        mon.register_callback(tool, mon.events.PY_START, r.on_start())
+        mon.register_callback(tool, mon.events.LINE, r.on_line())
         os.register_at_fork(after_in_child=r.in_child)
         mon.set_events(tool, mon.events.PY_START)
         stand_in(cfg)
