@@ -31,7 +31,9 @@ export function gpdbEnv(gphome: string, base: NodeJS.ProcessEnv = process.env): 
   const env = { ...base };
   delete env.COVERAGE_PROCESS_START;
   const script = `. "$1" >/dev/null 2>&1 </dev/null; for v in ${GPDB_VARS.join(" ")}; do printf '%s=%s\\0' "$v" "\${!v-}"; done`;
-  const r = spawnSync("bash", ["-c", script, "covshim", join(gphome, "greenplum_path.sh")], { env, encoding: "utf8", timeout: 30_000 });
+  // stdin not a socket (node's pipes are socketpairs): bash would take itself
+  // for sshd's and read ~/.bashrc, whose PATH (pyenv's, say) is not the install's.
+  const r = spawnSync("bash", ["-c", script, "covshim", join(gphome, "greenplum_path.sh")], { env, encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] });
   const out: Record<string, string> = {};
   for (const kv of (r.stdout ?? "").split("\0")) {
     const i = kv.indexOf("=");
