@@ -1,17 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/fixtures.js";
 import { dataFiles, isDataFile, moveAside } from "../../src/coverage/datadir.js";
 
 describe("a data directory", () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const tmp = () => {
-    const d = mkdtempSync(join(tmpdir(), "covshim-datadir-"));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = () => tempDir();
 
   it("its data files are .coverage and .coverage.*", () => {
     expect(isDataFile(".coverage")).toBe(true);

@@ -1,16 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/fixtures.js";
 import { changedPaths, gitChange, measuredPath } from "../../src/coverage/gitchange.js";
 
 describe("the git change of the measured files", () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
   const repo = () => {
-    const d = realpathSync(mkdtempSync(join(tmpdir(), "covshim-gitchange-")));
-    dirs.push(d);
+    const d = tempDir();
     const git = (...a: string[]) => execFileSync("git", a, { cwd: d, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
     git("init", "-q");
     mkdirSync(join(d, "lib"));

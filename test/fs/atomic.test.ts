@@ -1,17 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/fixtures.js";
 import { TMP_SUFFIX, atomicWrite, keepCopy } from "../../src/fs/atomic.js";
 
 describe("the one writer", () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const tmp = () => {
-    const d = mkdtempSync(join(tmpdir(), "covshim-atomic-"));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = () => tempDir();
 
   it("writes the bits asked for whatever the umask, and the mtime to the nanosecond", () => {
     const d = tmp();

@@ -1,25 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
 import { bash } from "../../src/shells/bash.js";
-import { need } from "../helpers/tools.js";
+import { describeShellLines } from "../helpers/quoting.js";
 
-const VALUES = ["/h/rc", "it's", "$(touch /tmp/no) `x` $HOME", "a\\b", "sp ace", "\\'"];
-
-describe("bash: export and unset as the shell reads them", () => {
-  it("the variable holds exactly the value and nothing runs; unset removes it", () => {
-    need("bash");
-    for (const v of VALUES) {
-      const script = `${bash.exportVar("COVSHIM_T", v)} printf %s "$COVSHIM_T"; ${bash.unsetVar("COVSHIM_T")} printf %s "[$COVSHIM_T]"`;
-      // stdin not a socket: bash would take it for sshd and read ~/.bashrc.
-      const r = spawnSync("bash", ["-c", script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
-      expect(r.stderr, v).toBe("");
-      expect(r.stdout, v).toBe(`${v}[]`);
-    }
-  });
-
-  it("the hook has every placeholder filled", () => {
-    const text = bash.hook({ node: "/n/node", cli: "/c/covshim.cjs", shellFile: "/f/shells", now: 0 });
-    expect(text).not.toMatch(/@(NODE|CLI|FILE|EPOCH)@/);
-    expect(text).toContain("/c/covshim.cjs");
-  });
-});
+describeShellLines(bash);

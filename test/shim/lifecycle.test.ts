@@ -1,19 +1,16 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/fixtures.js";
 import { hasShim, removeShim, saveOriginal, writeShim } from "../../src/shim/lifecycle.js";
 import { PTH_NAME, pyStr } from "../../src/shim/render.js";
 import { hashTree, treeDiff } from "../../src/fs/treehash.js";
 
 /** The byte-for-byte restore, on real files: what off promises for every install. */
 describe("the shim's lifecycle: save, write, remove", () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
   const tmp = () => {
-    const d = mkdtempSync(join(tmpdir(), "covshim-lifecycle-"));
-    dirs.push(d);
+    const d = tempDir();
     return { lib: join(d, "lib"), backup: join(d, "backup") };
   };
   const touchNs = (p: string, iso: string) => execFileSync("touch", ["-m", "-d", iso, p]);
