@@ -34,13 +34,13 @@ def main(load):
     # The recorder measures with covshim's own settings only: a
     # COVERAGE_PROCESS_START that names another file is coverage.py's.
     if ours and RECORDER is not None and recorder_applies():
-        if load(RECORDER_MODULE)["record"](DATADIR, log, RECORDER):
+        if load(RECORDER_MODULE)["record"](DATADIR, log, RECORDER, context_name):
             return
     if ours:
         # coverage.py reads its settings from the variable; in install scope
         # children inherit it, so they are measured too.
         env["COVERAGE_PROCESS_START"] = RCFILE
-    load(STARTER)["start_coverage"](DATADIR, log)
+    load(STARTER)["start_coverage"](DATADIR, log, context_name)
 
 
 def recorder_applies():
@@ -48,6 +48,19 @@ def recorder_applies():
     # one sharing the install's PYTHONPATH directory gets coverage.py.
     import sys
     return sys.prefix == RECORDER["prefix"] and "%d.%d" % sys.version_info[:2] == RECORDER["version"]
+
+
+def context_name():
+    # The one rule for a process's context (enable --contexts), for both
+    # recorders: COVSHIM_CONTEXT as the test runner set it (behave's hook),
+    # else, in a program a pytest test started, that test's id.
+    import os
+    env = os.environ
+    c = env.get("COVSHIM_CONTEXT")
+    if not c:
+        t = env.get("PYTEST_CURRENT_TEST")
+        c = t.rsplit(" (", 1)[0] if t else ""
+    return c
 
 
 def log(slug, msg):

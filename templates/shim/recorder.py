@@ -28,8 +28,8 @@ LITTLE = sys.byteorder == "little"  # a name's 4-byte pieces are little-endian n
 
 
 class Recorder:
-    def __init__(self, mon, tool, datadir, log, cfg):
-        self.mon, self.tool, self.datadir, self.log, self.cfg = mon, tool, datadir, log, cfg
+    def __init__(self, mon, tool, datadir, log, cfg, context_name):
+        self.mon, self.tool, self.datadir, self.log, self.cfg, self.context_name = mon, tool, datadir, log, cfg, context_name
         # coverage's source setting: a directory, else a package's name.
         self.roots = tuple(os.path.realpath(s) + os.sep for s in cfg["source"] if os.path.isdir(s))
         self.pkgs = tuple(s for s in cfg["source"] if not os.path.isdir(s))
@@ -116,12 +116,7 @@ class Recorder:
     def context(self):
         if not self.cfg["contexts"]:
             return None
-        env = os.environ
-        c = env.get("COVSHIM_CONTEXT")
-        if not c:
-            # A program a pytest test starts is named after that test.
-            t = env.get("PYTEST_CURRENT_TEST")
-            c = t.rsplit(" (", 1)[0] if t else ""
+        c = self.context_name()  # guard.py's rule
         return c.encode("utf-8", "replace")[:1024] if c else None
 
     # -- The file: one per process, mapped, each record one 8-byte store.
@@ -260,7 +255,7 @@ class Recorder:
             self.stop("%s: %s" % (type(e).__name__, e))
 
 
-def record(datadir, log, cfg):
+def record(datadir, log, cfg, context_name):
     """Starts recording; False where it does not apply (coverage.py measures then)."""
     mon = sys.monitoring
     started = sys.modules.get("coverage")
@@ -280,7 +275,7 @@ def record(datadir, log, cfg):
         return False
     mon.use_tool_id(tool, "covshim")
     try:
-        r = Recorder(mon, tool, datadir, log, cfg)
+        r = Recorder(mon, tool, datadir, log, cfg, context_name)
         mon.register_callback(tool, mon.events.PY_START, r.on_start())
         mon.register_callback(tool, mon.events.LINE, r.on_line())
         os.register_at_fork(after_in_child=r.in_child)

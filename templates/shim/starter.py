@@ -29,7 +29,7 @@ import os
 STATE = {"cov": None, "log": None, "seen": {}, "forked": None}
 
 
-def start_coverage(datadir, log):
+def start_coverage(datadir, log, context_name):
     STATE["log"] = log
     keep_multiprocessing_out()
     try:
@@ -44,7 +44,7 @@ def start_coverage(datadir, log):
         return
     try:
         prepare(coverage)
-        named_start(coverage)
+        named_start(coverage, context_name())
         if STATE["cov"] is None:
             # Started before this shim ran (coverage's own a1_coverage.pth runs
             # with the site-packages, before sitecustomize): adopt that instance.
@@ -239,20 +239,18 @@ def prepare(coverage):
         pass
 
 
-def named_start(coverage):
-    # A process that a pytest test started (a utility run through subprocess)
-    # takes that test's id as its context, as the test's own lines take its
-    # name from dynamic_context; a context set by the user (behave's hook)
-    # wins. Only for coverage's expansion of ${COVSHIM_CONTEXT} while it
-    # reads the rcfile: the program's environment is as it was once coverage
+def named_start(coverage, name):
+    # The process's context (guard.py's context_name) reaches coverage
+    # through its rcfile's ${COVSHIM_CONTEXT}: set only while coverage reads
+    # the rcfile where the name is not the variable's own (a program a pytest
+    # test started); the program's environment is as it was once coverage
     # has started.
     env = os.environ
-    test = env.get("PYTEST_CURRENT_TEST")
-    if not test or env.get("COVSHIM_CONTEXT"):
+    if not name or env.get("COVSHIM_CONTEXT") == name:
         coverage.process_startup()
         return
     had = "COVSHIM_CONTEXT" in env
-    env["COVSHIM_CONTEXT"] = test.rsplit(" (", 1)[0]
+    env["COVSHIM_CONTEXT"] = name
     try:
         coverage.process_startup()
     finally:

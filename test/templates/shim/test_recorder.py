@@ -27,7 +27,9 @@ ns = {"__name__": "covshim_recorder"}
 exec(compile(open(os.path.join(sys.argv[1], "shim", "recorder.py")).read(), "<covshim>", "exec"), ns)
 def log(slug, msg):
     sys.stderr.write("recorder log: %s %s\\n" % (slug, msg))
-assert ns["record"](sys.argv[2], log, json.loads(sys.argv[3]))
+guard = {"__name__": "covshim_guard"}
+exec(compile(open(os.path.join(sys.argv[1], "shim", "guard.py")).read(), "<covshim>", "exec"), guard)
+assert ns["record"](sys.argv[2], log, json.loads(sys.argv[3]), guard["context_name"])
 sys.argv = sys.argv[4:]
 sys.path[0] = os.path.dirname(sys.argv[0])
 runpy.run_path(sys.argv[0], run_name="__main__")
