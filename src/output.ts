@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import pc from "picocolors";
+import { usageError } from "./errors.js";
 
 const colour = () => !process.env.NO_COLOR && process.stderr.isTTY;
 
@@ -14,6 +15,12 @@ export const out = (msg: string) => process.stdout.write(msg.endsWith("\n") ? ms
  * alone or `-`, to standard output; `FILE`, written there (and said so).
  */
 export const toStdout = (to: unknown): boolean => to === true || to === "-";
+
+/** The rule's one error: at most one document on standard output. */
+export function oneOnStdout(given: Record<string, unknown>): void {
+  const on = Object.entries(given).filter(([, v]) => v !== undefined && v !== false && toStdout(v)).map(([k]) => k);
+  if (on.length > 1) throw usageError(`only one of ${on.join(", ")} can go to standard output: give the others a FILE`);
+}
 
 export function emit(to: true | string, text: string, what: string): void {
   if (toStdout(to)) {

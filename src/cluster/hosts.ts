@@ -10,7 +10,7 @@ import { type CoreChoice, chooseCore, renderRc, type RcOptions } from "../covera
 import { type RecorderConfig, renderLoader, shimModules } from "../shim/render.js";
 import { blockFileText } from "../shim/lifecycle.js";
 import { removal } from "../shim/block.js";
-import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
+import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/choose.js";
 import type { Core, HostRecord, InstallRecord } from "../state/state.js";
 import { blockers } from "../switch/blockers.js";
 import { warn } from "../output.js";

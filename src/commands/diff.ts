@@ -14,8 +14,8 @@ import { cobertura, lcov } from "../coverage/formats.js";
 import { changedPaths, gitChange, parseMaps } from "../coverage/gitchange.js";
 import { installWithSaved, loadSaved } from "../coverage/saved.js";
 import { changedHtml } from "../coverage/changedhtml.js";
-import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
-import type { CommandSpec } from "./spec.js";
+import { emit, machineOption, oneOnStdout, out, say, toStdout, warn } from "../output.js";
+import { type CommandSpec, percentArg } from "./spec.js";
 
 export const diff: CommandSpec = {
   name: "diff",
@@ -50,17 +50,10 @@ export const diff: CommandSpec = {
     for (const [flag, given] of flags) {
       if (given !== undefined && !changedOnly) throw usageError(`${flag} goes with --changed`);
     }
-    const onStdout = (["json", "markdown", "xml", "lcov"] as const).filter((k) => o[k] !== undefined && toStdout(o[k])).map((k) => `--${k}`);
-    if (o.github) onStdout.push("--github");
-    if (onStdout.length > 1) throw usageError(`only one of ${onStdout.join(", ")} can go to standard output: give the others a FILE`);
-    const percent = (flag: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!(Number.isFinite(n) && n >= 0 && n <= 100)) throw usageError(`${flag} takes a percent from 0 to 100, not '${v}'`);
-      return n;
-    };
-    const failUnder = percent("--fail-under", o.failUnder);
-    const failUnderBranches = percent("--fail-under-branches", o.failUnderBranches);
+    oneOnStdout({ "--json": o.json, "--markdown": o.markdown, "--xml": o.xml, "--lcov": o.lcov, "--github": o.github ? "-" : undefined });
+    const onStdout = (["json", "markdown", "xml", "lcov"] as const).filter((k) => o[k] !== undefined && toStdout(o[k]));
+    const failUnder = percentArg("--fail-under", o.failUnder);
+    const failUnderBranches = percentArg("--fail-under-branches", o.failUnderBranches);
     const maps = parseMaps(o.map);
     validName(base!);
     if (head !== undefined) validName(head);
@@ -120,7 +113,7 @@ export const diff: CommandSpec = {
       if (o.lcov !== undefined) emit(o.lcov, lcov(named), "LCOV tracefile of the change");
       if (o.github) process.stdout.write(githubAnnotations(r));
       if (o.json !== undefined) emit(o.json, JSON.stringify(r, null, 2), "JSON");
-      if (!onStdout.length) {
+      if (!onStdout.length && !o.github) {
         const { default: pc } = await import("picocolors");
         const colour = !process.env.NO_COLOR && process.stdout.isTTY;
         out(renderChanged(r, ranges, colour ? { bad: pc.red, warn: pc.yellow } : undefined));

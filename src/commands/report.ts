@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { CovshimError, usageError } from "../errors.js";
+import { CovshimError } from "../errors.js";
 import { dirs, savedReport, savedSources } from "../paths.js";
 import { atomicWrite } from "../fs/atomic.js";
 import { readSources } from "../coverage/moves.js";
@@ -13,9 +13,9 @@ import { type CovJson, hasData, recordsContexts, reportNotes, reportOnce } from 
 import { contextNames } from "../coverage/changed.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { noDataLine } from "../coverage/hints.js";
-import { emit, machineOption, out, say, toStdout, warn } from "../output.js";
+import { emit, machineOption, oneOnStdout, out, say, toStdout, warn } from "../output.js";
 import { lcov, reportMarkdown } from "../coverage/formats.js";
-import { type CommandSpec, TARGET_HELP } from "./spec.js";
+import { type CommandSpec, TARGET_HELP, percentArg } from "./spec.js";
 
 export const report: CommandSpec = {
   name: "report",
@@ -36,13 +36,8 @@ export const report: CommandSpec = {
   async action([target], opts) {
     const o = opts as { html?: string; json?: true | string; xml?: true | string; lcov?: true | string; markdown?: true | string; failUnder?: string; save?: string; contexts?: boolean };
     const machine = (["json", "xml", "lcov", "markdown"] as const).filter((k) => o[k] !== undefined);
-    const onStdout = machine.filter((k) => toStdout(o[k]));
-    if (onStdout.length > 1) throw usageError(`only one of ${onStdout.map((k) => `--${k}`).join(", ")} can go to standard output: give the others a FILE`);
-    let failUnder: number | undefined;
-    if (o.failUnder !== undefined) {
-      failUnder = Number(o.failUnder);
-      if (!Number.isFinite(failUnder) || failUnder < 0 || failUnder > 100) throw usageError(`invalid --fail-under '${o.failUnder}': a number from 0 to 100`);
-    }
+    oneOnStdout({ "--json": o.json, "--xml": o.xml, "--lcov": o.lcov, "--markdown": o.markdown });
+    const failUnder = percentArg("--fail-under", o.failUnder);
     if (o.save !== undefined) validName(o.save);
     const d = dirs();
     const rec = pickInstall(readState(d), target, (await loadConfig(d)).target);
@@ -62,7 +57,7 @@ export const report: CommandSpec = {
       const jsonText = needJson ? readFileSync(jsonFile, "utf8") : "";
       const j = needJson ? (JSON.parse(jsonText) as CovJson) : undefined;
       // The table, unless a machine format has standard output.
-      if (!onStdout.length) {
+      if (!machine.some((k) => toStdout(o[k]))) {
         out(r.text);
         if (o.contexts) out(contextLines(j!));
       }

@@ -1,3 +1,4 @@
+import { usageError } from "../errors.js";
 /**
  * What a command declares about itself, next to its action: name, arguments,
  * options, help. `cli.ts` registers every spec with commander; `bin.ts`
@@ -60,4 +61,12 @@ export function fastParse(spec: CommandSpec, argv: string[]): { args: (string | 
   const required = params.filter((p) => p.startsWith("<")).length;
   if (args.length < required || args.length > params.length) return null;
   return { args: params.map((_p, i) => args[i]), opts };
+}
+
+/** A percent option (--fail-under and its kind): undefined when not given. */
+export function percentArg(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw usageError(`invalid ${flag} '${v}': a percent from 0 to 100`);
+  return n;
 }

@@ -66,7 +66,7 @@ export function recordsContexts(rec: InstallRecord): boolean {
   }
 }
 
-/** PYTHONPATH entries an install's processes have (records of covshim 0.1 did not keep them). */
+/** PYTHONPATH entries an install's processes have: as recorded at enable, else what its kind implies. */
 export const pythonPathOf = (rec: InstallRecord) => rec.pythonPath ?? (rec.kind === "dir" ? [rec.path] : rec.kind === "gpdb" ? [join(rec.path, "lib", "python")] : []);
 
 /** The environment a measured command gets: the install's, without covshim's own switches. */

@@ -85,10 +85,10 @@ export function saveOriginal(type: ShimRecord["type"], path: string, backupDir: 
     const b = join(backupDir, `pyc-${i}`);
     const m = metaOf(p);
     keepCopy(p, b);
-    return { path: p, backup: b, mtimeMs: null, meta: m };
+    return { path: p, backup: b, meta: m };
   });
   const dirs = dirsOf(path).map(dirMetaOf);
-  return { type, path, backup, mtimeMs: null, meta, pycs, pycacheExisted: existsSync(pycDir(path)), dirs };
+  return { type, path, backup, meta, pycs, pycacheExisted: existsSync(pycDir(path)), dirs };
 }
 
 /** Writes the shim in, readable by whoever could read the file before. */
@@ -105,12 +105,10 @@ export interface RemoveResult {
 
 /**
  * Copies a saved file back with its mode, owner and mtime, all set before
- * the rename: a kill cannot leave the bytes back and the mtime not. Records
- * of covshim 0.1 knew only the mtime in ms.
+ * the rename: a kill cannot leave the bytes back and the mtime not.
  */
-function putBack(path: string, backup: string, meta: Meta | undefined, mtimeMs: number | null): void {
-  const legacy = mtimeMs !== null ? String(BigInt(Math.round(mtimeMs * 1e6))) : undefined;
-  atomicWrite(path, readFileSync(backup), meta ?? { mode: 0o644, mtimeNs: legacy });
+function putBack(path: string, backup: string, meta: Meta | undefined): void {
+  atomicWrite(path, readFileSync(backup), meta ?? { mode: 0o644 });
 }
 
 /** Puts back what `saveOriginal` saved: byte for byte when the user has not edited the file since. */
@@ -130,7 +128,7 @@ export function removeShim(rec: ShimRecord): RemoveResult {
     const haveBackup = !!rec.backup && existsSync(rec.backup);
     const original = haveBackup ? readFileSync(rec.backup!, "utf8") : null;
     const r = v.removal(readFileSync(rec.path, "utf8"), original);
-    if (r.action === "restore" && haveBackup) putBack(rec.path, rec.backup!, rec.meta, rec.mtimeMs);
+    if (r.action === "restore" && haveBackup) putBack(rec.path, rec.backup!, rec.meta);
     else if (r.action === "restore" || r.action === "delete") {
       unlinkSync(rec.path);
       step(`removed ${rec.path}`);
@@ -166,7 +164,7 @@ function restorePycs(rec: ShimRecord, v: Variant): void {
     }
   }
   for (const p of rec.pycs) {
-    if (p.backup && existsSync(p.backup) && !sameAs(p.path, p.backup, p.meta)) putBack(p.path, p.backup, p.meta, p.mtimeMs);
+    if (p.backup && existsSync(p.backup) && !sameAs(p.path, p.backup, p.meta)) putBack(p.path, p.backup, p.meta);
   }
   const dir = pycDir(rec.path);
   if (!rec.pycacheExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);

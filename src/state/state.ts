@@ -18,11 +18,9 @@ const ShimSchema = v.object({
   path: v.string(),
   /** The file as it was before covshim touched it; null: it did not exist. */
   backup: v.nullable(v.string()),
-  /** mtime (ms) of the original, as records of covshim 0.1 kept it; newer ones keep `meta`. */
-  mtimeMs: v.nullable(v.number()),
   meta: v.optional(MetaSchema),
   /** __pycache__ files of the shim module: original copies, or null if new. */
-  pycs: v.array(v.object({ path: v.string(), backup: v.nullable(v.string()), mtimeMs: v.nullable(v.number()), meta: v.optional(MetaSchema) })),
+  pycs: v.array(v.object({ path: v.string(), backup: v.nullable(v.string()), meta: v.optional(MetaSchema) })),
   pycacheExisted: v.boolean(),
   /** The directories whose entries the shim changes, and their mtimes before. */
   dirs: v.optional(v.array(v.object({ path: v.string(), mtimeNs: v.string(), entries: v.optional(v.string()) }))),

@@ -10,8 +10,8 @@ import { interpreterName, resolveTarget } from "../install/target.js";
 import { envView } from "../shells/variable.js";
 import type { State } from "../state/state.js";
 import { blockers, usesBlock } from "./blockers.js";
-import { chooseRecorder } from "../shim/recorder.js";
-import { otherStarters } from "./starters.js";
+import { chooseRecorder } from "../shim/choose.js";
+import { otherStarters } from "./others.js";
 import { readWarnings, warningSummary, warningsLog } from "../coverage/warnlog.js";
 
 const realOr = (p: string) => {

@@ -14,9 +14,9 @@ import { readHostfile } from "../cluster/ssh.js";
 import { type HostPlan, planHosts } from "../cluster/hosts.js";
 import { validName } from "../names.js";
 import { blockers, shimDirOf, usesBlock } from "./blockers.js";
-import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/recorder.js";
+import { type RecorderChoice, chooseRecorder, recorderConfig } from "../shim/choose.js";
 import type { RecorderConfig } from "../shim/render.js";
-import { type Starter, otherStarters } from "./starters.js";
+import { type Starter, otherStarters } from "./others.js";
 
 export interface EnableOptions {
   rcfile?: string;

@@ -22,7 +22,7 @@ SLOTS = CHUNK // 8
 MAGIC = int.from_bytes(b"covshimR", "little")
 BOM = 0x0102030405060708
 FORMAT = 2  # 1: names were decided paths; 2: path NUL module-name NUL spec-name
-LINE, NAME, NAME_END = 76, 78, 70  # record kinds: 'L', 'N', 'F' (templates/data/records.py)
+LINE, NAME, NAME_END = 76, 78, 70  # record kinds 'L', 'N', 'F': templates/data/files.py's REC_LINE, REC_NAME, REC_NAME_END
 MAX_FID = 0xFFFF
 LITTLE = sys.byteorder == "little"  # a name's 4-byte pieces are little-endian numbers
 

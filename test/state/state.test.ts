@@ -16,7 +16,7 @@ const install = {
   id: "lib-0123456789", name: "lib", path: "/opt/lib", kind: "dir", enabled: true, scope: "shell", since: "2026-11-25T10:00:00.000Z",
   expires: null, rcfile: "/x/coveragerc", dataDir: "/x/data", python: "/usr/bin/python3", pythonVersion: "3.11.2",
   coverageVersion: "6.5.0", core: "ctrace",
-  shim: { type: "block", path: "/opt/lib/sitecustomize.py", backup: null, mtimeMs: null, pycs: [], pycacheExisted: false },
+  shim: { type: "block", path: "/opt/lib/sitecustomize.py", backup: null, pycs: [], pycacheExisted: false },
 };
 
 describe("state validation", () => {

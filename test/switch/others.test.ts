@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Probe } from "../../src/install/probe.js";
-import { otherStarters } from "../../src/switch/starters.js";
+import { otherStarters } from "../../src/switch/others.js";
 
 const probe = (coveragePths: string[]) => ({ coveragePths }) as unknown as Probe;
 

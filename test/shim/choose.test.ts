@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Probe } from "../../src/install/probe.js";
-import { a1Before, chooseRecorder, recorderConfig } from "../../src/shim/recorder.js";
+import { a1Before, chooseRecorder, recorderConfig } from "../../src/shim/choose.js";
 
 const site = "/venv/lib/python3.12/site-packages";
 const probe = (o: Partial<Probe> = {}): Probe => ({
