@@ -236,6 +236,28 @@ export function commandsFor(tests: Selected[]): { runner: Runner; argv: string[]
   return out;
 }
 
+/** The table of `covshim tests`: the tests, most of the change first, the command lines, what no test reached. */
+export function renderSelection(base: string, refs: string, top: string, selected: Selected[], commands: { line: string }[], pieces: Piece[]): string {
+  const total = pieces.reduce((n, p) => n + p.weight, 0);
+  const unreached = pieces.filter((p) => !p.contexts.length);
+  const lines: string[] = [];
+  if (selected.length) {
+    lines.push(`${selected.length} test${selected.length === 1 ? "" : "s"} of '${base}' ran the code of the change since ${refs} (${total} line${total === 1 ? "" : "s"}), most of it first:`);
+    const w = Math.max(5, ...selected.map((t) => String(t.reaches).length));
+    lines.push(`  ${"lines".padStart(w)}  ${"runner".padEnd(8)}  test`);
+    for (const t of selected) lines.push(`  ${String(t.reaches).padStart(w)}  ${t.runner.padEnd(8)}  ${t.id}${t.contexts.length === 1 && t.contexts[0] !== t.id ? `  (${t.contexts[0]})` : ""}`);
+    if (commands.length) {
+      lines.push("", `Run them (from ${top}), with measurement on, then covshim diff ${base} --changed:`);
+      for (const c of commands) lines.push(`  ${c.line}`);
+    }
+  } else lines.push(`No test of '${base}' ran the code of the change since ${refs}.`);
+  if (unreached.length) {
+    lines.push("", `Reached by no test in '${base}':`);
+    for (const p of unreached) lines.push(`  ${p.repoPath}:${p.kind === "delete" ? `${p.lines[0]} (deleted code)` : lineRanges(p.lines)}  ${p.why}`);
+  }
+  return lines.join("\n");
+}
+
 /** `a.py:3-5, 9` */
 export function lineRanges(lines: number[]): string {
   const s = [...new Set(lines)].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandsFor, enclosingDef, featureNames, lineRanges, piecesOf, rankTests, testOf } from "../../src/coverage/select.js";
+import { commandsFor, enclosingDef, featureNames, lineRanges, piecesOf, rankTests, renderSelection, testOf } from "../../src/coverage/select.js";
 import type { CovFile } from "../../src/coverage/report.js";
 
 const REF = `import os
@@ -123,6 +123,36 @@ describe("the tests, ranked, and how to run them", () => {
     expect(commandsFor(more).map((c) => c.line)).toEqual(["behave features/gpstart.feature features/gpstop.feature", "pytest 't.py::test_idle' 'tests/x.py::test_y[a b]'", "python -m unittest a.B.test_c"]);
     // A scenario of a feature already chosen whole adds nothing.
     expect(commandsFor([{ runner: "behave", id: "f.feature", contexts: [], reaches: 1, pieces: [] }, { runner: "behave", id: "f.feature:3", contexts: [], reaches: 1, pieces: [] }])[0]!.argv).toEqual(["behave", "f.feature"]);
+  });
+
+  it("the table: tests with how much each reaches, the commands, what no test reached", () => {
+    const now = REF.replace('"stopped"', '"down"').replace('return "idle"', 'return "off"');
+    const pieces = file(
+      [
+        { a: 7, b: 1, c: 7, d: 1 },
+        { a: 11, b: 1, c: 11, d: 1 },
+      ],
+      now,
+    );
+    pieces[1]!.contexts = [];
+    pieces[1]!.why = "BASE never ran this code";
+    const ranked = rankTests(pieces, resolver);
+    const text = renderSelection("base", "main", "/repo", ranked, commandsFor(ranked), pieces);
+    expect(text).toBe(
+      [
+        "2 tests of 'base' ran the code of the change since main (2 lines), most of it first:",
+        "  lines  runner    test",
+        "      1  behave    features/gpstart.feature  (gpstart)",
+        "      1  pytest    t.py::test_idle  (t.test_idle)",
+        "",
+        "Run them (from /repo), with measurement on, then covshim diff base --changed:",
+        "  behave features/gpstart.feature",
+        "  pytest 't.py::test_idle'",
+        "",
+        "Reached by no test in 'base':",
+        "  tool.py:11  BASE never ran this code",
+      ].join("\n"),
+    );
   });
 
   it("line ranges", () => {
