@@ -9,7 +9,7 @@ import { validName } from "../names.js";
 import { type CovJson, hasData, reportNotes, reportOnce } from "../coverage/report.js";
 import { dataFiles } from "../coverage/datadir.js";
 import { diffReports, ranges, renderDiff } from "../coverage/diff.js";
-import { changedBranchPercent, changedPercent, changedReport, githubAnnotations, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
+import { changedBranchPercent, changedReport, changedThresholds, githubAnnotations, mergeReports, renderChanged, renderChangedMarkdown } from "../coverage/changed.js";
 import { cobertura, lcov } from "../coverage/formats.js";
 import { changedPaths, gitChange, parseMaps } from "../coverage/gitchange.js";
 import { installWithSaved, loadSaved } from "../coverage/saved.js";
@@ -96,17 +96,9 @@ export const diff: CommandSpec = {
         for (const [name, html] of pages) writeFileSync(join(dir, name), html);
         say(`HTML pages of the change in ${join(dir, "index.html")}`);
       }
-      const bp = changedBranchPercent(r);
-      if (failUnderBranches !== undefined && bp === null) throw new CovshimError(`--fail-under-branches needs branch data: enable ${rec.name} with --branch, run the tests, then diff`);
-      const failed = [
-        failUnder !== undefined && changedPercent(r) < failUnder ? `${changedPercent(r).toFixed(1)}% of the changed lines ran, under --fail-under ${failUnder}` : "",
-        failUnderBranches !== undefined && bp! < failUnderBranches ? `${bp!.toFixed(1)}% of the changed lines' branches were taken, under --fail-under-branches ${failUnderBranches}` : "",
-      ].filter(Boolean);
-      const threshold = [
-        failUnder !== undefined ? `Threshold ${failUnder}% of the changed lines: ${changedPercent(r) >= failUnder ? "held" : "**not held**"}.` : "",
-        failUnderBranches !== undefined ? `Threshold ${failUnderBranches}% of their branches: ${bp! >= failUnderBranches ? "held" : "**not held**"}.` : "",
-      ].filter(Boolean).join(" ");
-      if (o.markdown !== undefined) emit(o.markdown, renderChangedMarkdown(r, ranges, threshold || undefined), "Markdown summary");
+      if (failUnderBranches !== undefined && changedBranchPercent(r) === null) throw new CovshimError(`--fail-under-branches needs branch data: enable ${rec.name} with --branch, run the tests, then diff`);
+      const { failed, threshold } = changedThresholds(r, failUnder, failUnderBranches);
+      if (o.markdown !== undefined) emit(o.markdown, renderChangedMarkdown(r, ranges, threshold), "Markdown summary");
       // Named as in the repository, so that tools reading the checkout find them.
       const named = r.files.map((f) => ({ name: f.repoPath, file: h.files[f.path]! }));
       if (o.xml !== undefined) emit(o.xml, cobertura(named, [...new Set(files.filter((f) => r.files.some((c) => c.path === f.path)).map((f) => f.top))], h.meta?.version ?? "covshim"), "Cobertura XML of the change");

@@ -232,3 +232,22 @@ export function githubAnnotations(r: ChangedReport): string {
   }
   return out.length ? out.join("\n") + "\n" : "";
 }
+
+/**
+ * --fail-under and --fail-under-branches on a change: what failed (the
+ * error's parts) and the Markdown's threshold sentence. Branches need
+ * branch data (changedBranchPercent not null).
+ */
+export function changedThresholds(r: ChangedReport, failUnder: number | undefined, failUnderBranches: number | undefined): { failed: string[]; threshold: string | undefined } {
+  const p = changedPercent(r);
+  const bp = changedBranchPercent(r) ?? 0;
+  const failed = [
+    failUnder !== undefined && p < failUnder ? `${p.toFixed(1)}% of the changed lines ran, under --fail-under ${failUnder}` : "",
+    failUnderBranches !== undefined && bp < failUnderBranches ? `${bp.toFixed(1)}% of the changed lines' branches were taken, under --fail-under-branches ${failUnderBranches}` : "",
+  ].filter(Boolean);
+  const threshold = [
+    failUnder !== undefined ? `Threshold ${failUnder}% of the changed lines: ${p >= failUnder ? "held" : "**not held**"}.` : "",
+    failUnderBranches !== undefined ? `Threshold ${failUnderBranches}% of their branches: ${bp >= failUnderBranches ? "held" : "**not held**"}.` : "",
+  ].filter(Boolean).join(" ");
+  return { failed, threshold: threshold || undefined };
+}

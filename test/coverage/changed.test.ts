@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedLines, changedReport, mapOld, parseDiff } from "../../src/coverage/changed.js";
+import { type ChangedReport, changedLines, changedReport, changedThresholds, mapOld, parseDiff } from "../../src/coverage/changed.js";
 
 const DIFF = `diff --git a/pkg/m.py b/pkg/m.py
 index 1111111..2222222 100644
@@ -58,5 +58,15 @@ describe("the lines of a git change", () => {
     // coveredBefore: line 2's hunk replaced old line 2, which BASE ran; line 6 was inserted.
     expect(r.totals).toEqual({ changed: 2, covered: 2, missing: 0, lost: 1, coveredBefore: 1 });
     expect(changedReport(change, [{ path: "/i/pkg/m.py", repoPath: "pkg/m.py" }], head, null, { base: null, head: "h", ref: "HEAD" }).totals.lost).toBe(0);
+  });
+});
+
+describe("thresholds on the change", () => {
+  const report = (covered: number, changed: number, branches?: { total: number; taken: number }) =>
+    ({ base: null, head: "current", ref: "HEAD", files: branches ? [{ path: "/a.py", repoPath: "a.py", changed: [], covered: [], missing: [], lost: [], branches }] : [], totals: { changed, covered, missing: changed - covered, lost: 0 } }) as ChangedReport;
+  it("what failed, and the sentence for the Markdown", () => {
+    expect(changedThresholds(report(3, 4), 80, undefined)).toEqual({ failed: ["75.0% of the changed lines ran, under --fail-under 80"], threshold: "Threshold 80% of the changed lines: **not held**." });
+    expect(changedThresholds(report(4, 4), 80, undefined)).toEqual({ failed: [], threshold: "Threshold 80% of the changed lines: held." });
+    expect(changedThresholds(report(4, 4), undefined, undefined)).toEqual({ failed: [], threshold: undefined });
   });
 });
