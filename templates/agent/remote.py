@@ -28,7 +28,8 @@ def mtime_ns(path):
     if ns is None:  # Python 2 has the mtime as a float only: ask GNU stat
         try:
             import subprocess
-            sec, frac = subprocess.check_output(["stat", "-c", "%.9Y", path]).decode().strip().split(".")
+            with open(os.devnull, "w") as null:  # BSD stat has no -c: it says so on stderr
+                sec, frac = subprocess.check_output(["stat", "-c", "%.9Y", path], stderr=null).decode().strip().split(".")
             ns = int(sec) * 1000000000 + int(frac.ljust(9, "0")[:9])
         except Exception:
             ns = int(st.st_mtime * 1e9)
