@@ -85,7 +85,11 @@ export async function run({ quick }) {
           try {
             return cmd({ COVERAGE_PROCESS_START: handRc });
           } finally {
+            // Python 2 left its .pyc beside it, which it would import
+            // without the .py: the next unmeasured round would then import
+            // coverage (it did, and came out dearer than covshim's round).
             rmSync(site, { force: true });
+            rmSync(`${site}c`, { force: true });
           }
         },
       },

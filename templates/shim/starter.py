@@ -141,7 +141,10 @@ def one_line(e):
 def lines_held(cov):
     """How much coverage holds unsaved: (files, lines). It only grows until a save."""
     data = getattr(getattr(cov, "_collector", None), "data", None) or {}
-    return len(data), sum(len(v) for v in list(data.values()))
+    # map, not a generator: it runs in every fork child (and at each exec
+    # that subprocess tries along PATH), where coverage's Python tracer
+    # (Python 2.7) would be called at every resumption of a generator.
+    return len(data), sum(map(len, list(data.values())))
 
 
 def mine():
