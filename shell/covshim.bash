@@ -14,7 +14,8 @@
 #   about   7 1: mapfile exists (bash 4+, a third faster than read -d '')
 #   8-19 the shells' file's fields, in docs/shells.md's order: rc prompt ps1
 #   since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg
-#   var   20 now (__covshim_now)
+#   var   20 now (__covshim_now)   21 the file's text these fields were
+#   read from (a prompt whose file is unchanged skips the parse)
 __covshim[0]=@NODE@
 __covshim[1]=@CLI@
 __covshim[2]=@FILE@
@@ -23,6 +24,7 @@ __covshim[4]=$SECONDS
 __covshim[5]=${__covshim[5]-}
 __covshim[6]=''
 __covshim[7]=0
+__covshim[21]=''
 if type -t mapfile >/dev/null 2>&1; then __covshim[7]=1; fi
 __covshim_mark=${__covshim_mark-}
 
@@ -45,10 +47,13 @@ __covshim_say() {
 # file; only a file of the user's own counts.
 __covshim_read() {
   local -a l=()
-  local i
+  local i IFS=$'\n'
   if [[ -r ${__covshim[2]} && -O ${__covshim[2]} ]]; then
-    if (( __covshim[7] )); then mapfile -t l < "${__covshim[2]}" || :; else IFS=$'\n' read -r -d '' -a l < "${__covshim[2]}" || :; fi
+    if (( __covshim[7] )); then mapfile -t l < "${__covshim[2]}" || :; else read -r -d '' -a l < "${__covshim[2]}" || :; fi
   fi
+  # The same text as at the last prompt: the fields are as they were read.
+  [[ "+${l[*]-}" == "${__covshim[21]-}" ]] && return 0
+  __covshim[21]="+${l[*]-}"
   if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
     l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg= var=)
   fi

@@ -82,10 +82,10 @@ function __covshim_sync --on-event fish_prompt
     if test -n "$__covshim[10]"
         set -l name $__covshim[21]
         # The other variable, where covshim set it (for an install before this one).
-        for other in COVSHIM_START COVERAGE_PROCESS_START
-            if test $other != $name; and set -q $other; and set -q __COVSHIM_SET; and test "$$other" = "$__COVSHIM_SET"
-                set -e $other
-            end
+        if set -q __COVSHIM_SET
+            set -l other COVSHIM_START
+            test $name = COVSHIM_START; and set other COVERAGE_PROCESS_START
+            set -q $other; and test "$$other" = "$__COVSHIM_SET"; and set -e $other
         end
         if set -q COVERAGE_PROCESS_START; and test "$COVERAGE_PROCESS_START" != "$__COVSHIM_SET"
             if test "$__covshim[4]" != "$COVERAGE_PROCESS_START"

@@ -9,7 +9,8 @@
 #   last said ('': this shell has not started up yet)   5 the hand-set
 #   COVERAGE_PROCESS_START warned about   6-17 the shells' file's fields, in
 #   docs/shells.md's order: rc prompt ps1 since warn_at warn_every warn_msg
-#   on_msg scope_until scope_msg expired_msg var
+#   on_msg scope_until scope_msg expired_msg var   18 the file's text those
+#   were read from (a prompt whose file is unchanged skips the parse)
 zmodload zsh/datetime 2>/dev/null
 
 __covshim_say() {
@@ -29,8 +30,12 @@ __covshim_say() {
 __covshim_read() {
   emulate -L zsh
   local -a l
-  local i
-  [[ -r $__covshim[3] && -O $__covshim[3] ]] && l=("${(@f)$(<$__covshim[3])}")
+  local i t=
+  [[ -r $__covshim[3] && -O $__covshim[3] ]] && t=$(<$__covshim[3])
+  # The same text as at the last prompt: the fields are as they were read.
+  [[ "+$t" == "${__covshim[18]-}" ]] && return 0
+  __covshim[18]="+$t"
+  [[ -n $t ]] && l=("${(@f)t}")
   if [[ ${l[1]-} != 'covshim-shell 2' ]]; then
     l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg= var=)
   fi
@@ -115,6 +120,7 @@ __covshim_install() {
   __covshim[3]=@FILE@
   __covshim[4]=$started
   __covshim[5]=''
+  __covshim[18]=''
   typeset -ga precmd_functions
   if (( ! ${precmd_functions[(I)__covshim_sync]} )); then
     precmd_functions=(__covshim_sync $precmd_functions)
