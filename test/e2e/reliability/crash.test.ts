@@ -2,10 +2,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseEnv, covshim, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { baseEnv, covshim, tempDir } from "../../helpers/fixtures.js";
 import { dirInstall, venvInstall } from "../../helpers/installs.js";
 import { CLI } from "../../helpers/tools.js";
 import { hashTree, treeDiff } from "../../../src/fs/treehash.js";
+import { dirs } from "../../../src/paths.js";
+import { readState } from "../../../src/state/state.js";
 
 const QUICK = process.env.COVSHIM_LONG !== "1";
 
@@ -23,12 +25,16 @@ function killedAt(home: string, args: string[], k: number, extra: NodeJS.Process
   expect(r.signal, `step ${k}: ${r.stderr}`).toBe("SIGKILL");
 }
 
-/** After `off`, the install is as it was and nothing is on. */
+/**
+ * After `off`, the install is as it was and nothing is on. The state is read
+ * as `status` reads it (readState validates it whole), in this process: a
+ * `status` process per step was a fifth of this file's time.
+ */
 function offRestores(home: string, install: string, before: Record<string, string>, what: string) {
   const off = covshim(home, ["off"]);
   expect(off.code, `${what}: ${off.stderr}`).toBe(0);
   expect(treeDiff(before, hashTree(install)), what).toEqual([]);
-  expect(statusJson(home).installs.filter((i) => i.enabled), what).toEqual([]);
+  expect(Object.values(readState(dirs({ COVSHIM_HOME: home })).installs).filter((i) => i.enabled), what).toEqual([]);
 }
 
 describe("crash safety: SIGKILL after every write step", () => {
