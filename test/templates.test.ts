@@ -10,7 +10,7 @@ import { PY27, PY312, PY313, ROOT, pyenvPython } from "./helpers/tools.js";
  * and 3.13 (with coverage 7) for covshim's recorder and coverage's rules.
  */
 const T = join(ROOT, "test", "templates");
-const EVERY_PYTHON = ["data/test_files.py", "agent/test_remote.py"];
+const EVERY_PYTHON = ["data/test_files.py", "agent/test_remote.py", "shim/test_starter.py"];
 const WITH_COVERAGE_7 = [...EVERY_PYTHON, "data/test_rules.py", "data/test_combine.py", "shim/test_recorder.py"];
 
 function unittests(python: string, files: string[]) {

@@ -5,9 +5,8 @@
 # coverage version alike (covshim's coveragerc has no `patch` setting):
 #
 # - exit: coverage's own atexit save;
-# - os._exit, exec: saved first (os._exit, os.execv and os.execve wrapped;
-#   a failed exec's traceback has no frame of covshim's on Python 3 before
-#   3.12, where covshim's own recorder measures by default);
+# - os._exit, exec: saved first (os._exit, os.execv and os.execve wrapped
+#   without a frame of covshim's in a failed exec's traceback);
 # - a fork child keeps the parent's instance running and takes it as its
 #   own (a data file of its own) only once it has run a line the parent had
 #   not: a child that only execs (subprocess on Python 2.7, gppylib's
@@ -283,21 +282,28 @@ def wrap_saving(name):
     if getattr(real, "_covshim", False):
         return
 
-    def saving_first(*args, **kwargs):
+    def save_first(cls, *args, **kwargs):
         try:
             save_mine()
         except Exception:
             pass
-        try:
-            return real(*args, **kwargs)
-        except BaseException as e:
-            # A failed exec's traceback is the program's own: this frame's
-            # entry goes, and a bare raise adds none (Python 3 before 3.12;
-            # 2.7 and 3.12+ still show it).
-            tb = getattr(e, "__traceback__", None)
-            if tb is not None:
-                e.__traceback__ = tb.tb_next
-            raise
+        return object.__new__(cls)
+
+    if type(real).__name__ == "builtin_function_or_method":
+        # A class whose call saves first (its __new__, a frame that has
+        # returned by then), then runs the real function as its __init__: a
+        # built-in is no descriptor, so it gets the call's arguments only.
+        # No frame of covshim's is on the stack when the real function
+        # raises, so a failed exec's traceback is the program's own, on
+        # Python 2.7 as on 3.x (a wrapping function's frame stays in it).
+        setattr(os, name, type(name, (object,), {"__new__": staticmethod(save_first), "__init__": real, "__slots__": (), "_covshim": True}))
+        return
+
+    # Something else wrapped it already (a Python function would be bound
+    # as __init__): a wrapping function, whose frame a failed exec shows.
+    def saving_first(*args, **kwargs):
+        save_first(object)
+        return real(*args, **kwargs)
 
     saving_first._covshim = True
     saving_first.__name__ = name
