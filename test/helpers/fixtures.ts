@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach } from "vitest";
 import { CLI } from "./tools.js";
-import { compileAll, makeVenv } from "./base.mjs";
+import { compileAll, makePytestVenv, makeVenv } from "./base.mjs";
 
 const temps: string[] = [];
 afterEach(() => {
@@ -16,6 +16,15 @@ export function tempDir(prefix = "covshim-test-"): string {
   const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   temps.push(d);
   return d;
+}
+
+/** A temp directory with covshim's home, a venv with pytest (and xdist) and a repository with a tests/ folder, as the pytest suites' tests start. */
+export function pytestProject(): { t: string; home: string; venv: string; python: string; repo: string } {
+  const t = tempDir();
+  const venv = makePytestVenv(join(t, "venv"));
+  const repo = join(t, "repo");
+  mkdirSync(join(repo, "tests"), { recursive: true });
+  return { t, home: join(t, "home"), venv, python: join(venv, "bin", "python"), repo };
 }
 
 export interface Run {

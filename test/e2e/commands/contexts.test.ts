@@ -2,8 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { makePytestVenv } from "../../helpers/base.mjs";
-import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { covshim, pytestProject, run, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { debianCoveragePython, need } from "../../helpers/tools.js";
 
 /**
@@ -113,12 +112,7 @@ it("behave features name the lines their processes ran: report --contexts, diff 
 });
 
 it("pytest with xdist workers: each line names its test, and a utility a test starts through subprocess is named after that test", () => {
-  const t = tempDir();
-  const home = join(t, "home");
-  const venv = makePytestVenv(join(t, "venv"));
-  const python = join(venv, "bin", "python");
-  const repo = join(t, "repo");
-  mkdirSync(join(repo, "tests"), { recursive: true });
+  const { home, venv, python, repo } = pytestProject();
   writeFileSync(join(repo, "tool.py"), tool("started", "stopped"));
   // As gpMgmt's tests do: one calls the code, one runs the utility as a program.
   writeFileSync(

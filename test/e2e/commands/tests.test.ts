@@ -2,8 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { makePytestVenv } from "../../helpers/base.mjs";
-import { covshim, run, statusJson, tempDir } from "../../helpers/fixtures.js";
+import { covshim, pytestProject, run, statusJson, tempDir } from "../../helpers/fixtures.js";
 import { debianCoveragePython, need } from "../../helpers/tools.js";
 
 /**
@@ -160,12 +159,7 @@ if __name__ == "__main__":
 
 it("pytest with xdist workers and unittest: the tests that ran the changed code, in-process and through a program, each with its runner's command; running just those covers what both suites cover", () => {
   need("git");
-  const t = tempDir();
-  const home = join(t, "home");
-  const venv = makePytestVenv(join(t, "venv"));
-  const python = join(venv, "bin", "python");
-  const repo = join(t, "repo");
-  mkdirSync(join(repo, "tests"), { recursive: true });
+  const { home, venv, python, repo } = pytestProject();
   writeFileSync(join(repo, "tool.py"), TOOL("base"));
   writeFileSync(
     join(repo, "tests", "test_tool.py"),
