@@ -44,6 +44,8 @@ export const shimModule = (home: string) => join(home, "shim.py");
 export const starterModule = (home: string) => join(home, "starter.py");
 /** covshim's recorder, loaded by the shim's module where it measures (Python 3.12+). */
 export const recorderModule = (home: string) => join(home, "recorder.py");
+/** What keeps coverage's own a1_coverage.pth from starting coverage.py beside the recorder, where the install has one after the shim. */
+export const standinModule = (home: string) => join(home, "standin.py");
 /** The config key `dataDir` moves every install's data under one directory. */
 export const dataDirOf = (d: Dirs, id: string, configured?: string) => (configured ? join(resolve(configured), id) : join(installHome(d, id), "data"));
 export const backupDir = (d: Dirs, id: string, stamp: number) => join(installHome(d, id), "backup", String(stamp));

@@ -25,10 +25,10 @@ export async function writeShimModule(m: ModuleTarget, settings: ShimSettings): 
   const { readdirSync, rmSync } = await import("node:fs");
   const { basename, join } = await import("node:path");
   const modules = shimModules(m.home, settings);
-  const stems = ["shim", "starter", "recorder"];
+  const stems = ["shim", "starter", "recorder", "standin"];
   for (const n of readdirSync(m.home).filter((n) => stems.some((s) => n.startsWith(`${s}.`) && n.endsWith(".code")))) rmSync(join(m.home, n), { force: true });
-  // A recorder no longer used goes: nothing loads it, and an old text must not linger.
-  if (!Object.keys(modules).some((p) => basename(p) === "recorder.py")) rmSync(join(m.home, "recorder.py"), { force: true });
+  // A module no longer used goes: nothing loads it, and an old text must not linger.
+  for (const n of ["recorder.py", "standin.py"]) if (!Object.keys(modules).some((p) => basename(p) === n)) rmSync(join(m.home, n), { force: true });
   for (const [path, text] of Object.entries(modules)) atomicWrite(path, text, m.mode);
   const { execa } = await import("execa");
   const r = await execa(m.python, ["-c", precompileSource, ...Object.keys(modules)], { env: pythonEnv(m.pythonPath, process.env, m.env), extendEnv: false, reject: false, cwd: "/", timeout: 60_000 });

@@ -1,7 +1,8 @@
 import guardTemplate from "../../templates/shim/guard.py?raw";
 import starterTemplate from "../../templates/shim/starter.py?raw";
 import recorderTemplate from "../../templates/shim/recorder.py?raw";
-import { recorderModule, shimModule, starterModule } from "../paths.js";
+import standinTemplate from "../../templates/shim/standin.py?raw";
+import { recorderModule, shimModule, standinModule, starterModule } from "../paths.js";
 
 /** The marked block in a sitecustomize.py; also what the hosts' agent looks for. */
 export const BEGIN = "# >>> covshim >>> managed by covshim; `covshim off` removes this block";
@@ -49,13 +50,16 @@ export interface ShimSettings {
  * Every module of the shim for one install, by path, in covshim's own
  * directory for it (`home`: src/paths.ts): the guard with its settings, which
  * every measured process runs; coverage.py's starter; covshim's recorder
- * where the install uses it. The guard loads one of the other two.
+ * where the install uses it, and its stand-in for coverage's a1_coverage.pth
+ * where that comes after the shim. The guard loads the starter or the
+ * recorder (and the stand-in where it is).
  */
 export function shimModules(home: string, o: ShimSettings): Record<string, string> {
   const settings = [
     "# Written by covshim for one install at enable (src/shim/render.ts); `covshim off --purge` deletes it.",
     `STARTER = ${pyStr(starterModule(home))}`,
     `RECORDER_MODULE = ${pyStr(recorderModule(home))}`,
+    `STANDIN_MODULE = ${pyStr(standinModule(home))}`,
     `EXPIRES = ${Math.floor(o.expiresEpoch)}`,
     `RCFILE = ${pyStr(o.rcfile)}`,
     `DATADIR = ${pyStr(o.dataDir)}`,
@@ -65,6 +69,7 @@ export function shimModules(home: string, o: ShimSettings): Record<string, strin
     [shimModule(home)]: `${settings}\n\n${guardTemplate}`,
     [starterModule(home)]: starterTemplate,
     ...(o.recorder ? { [recorderModule(home)]: recorderTemplate } : {}),
+    ...(o.recorder?.a1.length ? { [standinModule(home)]: standinTemplate } : {}),
   };
 }
 

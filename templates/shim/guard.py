@@ -5,8 +5,8 @@
 # hands over: covshim's own (recorder.py) where the install uses it and this
 # interpreter can, else coverage.py (starter.py). Nothing here may break the
 # program or write on its output. Python 2.7 to 3.x. covshim writes the
-# settings above this text (STARTER, RECORDER_MODULE, EXPIRES, RCFILE,
-# DATADIR, RECORDER); `load` is the install's loader, which reads a module of
+# settings above this text (STARTER, RECORDER_MODULE, STANDIN_MODULE,
+# EXPIRES, RCFILE, DATADIR, RECORDER); `load` is the install's loader, which reads a module of
 # covshim's.
 
 
@@ -35,6 +35,10 @@ def main(load):
     # COVERAGE_PROCESS_START that names another file is coverage.py's.
     if ours and RECORDER is not None and recorder_applies():
         if load(RECORDER_MODULE)["record"](DATADIR, log, RECORDER, context_name):
+            if RECORDER["a1"] and (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
+                # coverage's own a1_coverage.pth comes later in this site
+                # directory and would start coverage.py too (standin.py).
+                load(STANDIN_MODULE)["stand_in"](RECORDER)
             return
     if ours:
         # coverage.py reads its settings from the variable; in install scope

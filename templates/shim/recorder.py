@@ -265,7 +265,6 @@ def record(datadir, log, cfg, context_name):
         return False
     if mon.get_tool(3) == "covshim" or mon.get_tool(4) == "covshim":
         # Already recording: site.py can read the same .pth twice.
-        stand_in(cfg)
         return True
     tool = next((t for t in (3, 4) if mon.get_tool(t) is None), None)
     if tool is None:
@@ -280,52 +279,9 @@ def record(datadir, log, cfg, context_name):
         mon.register_callback(tool, mon.events.LINE, r.on_line())
         os.register_at_fork(after_in_child=r.in_child)
         mon.set_events(tool, mon.events.PY_START)
-        stand_in(cfg)
         return True
     except Exception as e:
         mon.set_events(tool, 0)
         mon.free_tool_id(tool)
         log("recorder", "not started (%s: %s): coverage.py measures this process" % (type(e).__name__, e))
         return False
-
-
-def stand_in(cfg):
-    # coverage's own a1_coverage.pth, later in this site directory (and read
-    # again where lib64 links to lib), would import coverage (60-100 ms) and
-    # start it in every process that has COVERAGE_PROCESS_START. While site.py
-    # reads the .pth files, `coverage` is a stand-in whose process_startup()
-    # does nothing (anything else of it is the real coverage); it goes when
-    # site.py imports sitecustomize, which it does after every .pth file.
-    mods = sys.modules
-    env = os.environ
-    if "coverage" in mods or not (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
-        return
-    if not any(os.path.exists(p) for p in cfg["a1"]):
-        return
-
-    class StandIn(type(sys)):
-        def __getattr__(self, name):
-            gone()
-            import coverage
-            return getattr(coverage, name)
-
-    # Its __spec__ stays None: `import coverage` asks for it, and must get
-    # the stand-in, not the real module.
-    s = StandIn("coverage")
-    s.process_startup = lambda *args, **kwargs: None
-
-    class SiteDone:
-        @staticmethod
-        def find_spec(name, path=None, target=None):
-            if name in ("sitecustomize", "usercustomize"):
-                gone()
-            return None
-
-    def gone():
-        if mods.get("coverage") is s:
-            del mods["coverage"]
-        if SiteDone in sys.meta_path:
-            sys.meta_path.remove(SiteDone)
-
-    mods["coverage"] = s
-    sys.meta_path.insert(0, SiteDone)

@@ -41,12 +41,15 @@ describe("the shim's text", () => {
     expect(pth.startsWith("import ")).toBe(true);
   });
 
-  it("the shim's modules: the guard always, the recorder only where it measures", () => {
+  it("the shim's modules: the guard always, the recorder only where it measures, its stand-in only where coverage's a1_coverage.pth follows the shim", () => {
     const base = { rcfile: "/h/rc", dataDir: "/h/data", expiresEpoch: 0 };
     const plain = shimModules("/h", base);
-    expect(Object.keys(plain).length).toBeGreaterThan(0);
+    expect(Object.keys(plain).sort()).toEqual(["/h/shim.py", "/h/starter.py"]);
     expect(Object.values(plain).join("\n")).toContain(pyStr("/h/rc"));
-    const withRec = shimModules("/h", { ...base, recorder: { prefix: "/usr", version: "3.12.1", source: ["/src"], skip: [], contexts: false, a1: [] } });
-    expect(Object.keys(withRec).length).toBe(Object.keys(plain).length + 1);
+    const rec = { prefix: "/usr", version: "3.12.1", source: ["/src"], skip: [], contexts: false, a1: [] as string[] };
+    expect(Object.keys(shimModules("/h", { ...base, recorder: rec })).sort()).toEqual(["/h/recorder.py", "/h/shim.py", "/h/starter.py"]);
+    const withA1 = shimModules("/h", { ...base, recorder: { ...rec, a1: ["/usr/lib/python3.12/site-packages/a1_coverage.pth"] } });
+    expect(Object.keys(withA1).sort()).toEqual(["/h/recorder.py", "/h/shim.py", "/h/standin.py", "/h/starter.py"]);
+    expect(withA1["/h/shim.py"]).toContain(`STANDIN_MODULE = ${pyStr("/h/standin.py")}`);
   });
 });
