@@ -44,11 +44,11 @@ class Recorder:
 
     # -- Which files: a bound; coverage.py decides within it at report time.
     def place(self, f):
-        """Where the file is, for the bound: its directory's real path and
-        its name. The file itself is resolved by coverage at report time
-        (should_trace canonicalizes), so a link is looked at only where the
-        bound would leave the file out."""
-        # A relative name is looked for on [curdir] + sys.path, as coverage does.
+        # Where the file is, for the bound: its directory's real path and its
+        # name. The file itself is resolved by coverage at report time
+        # (should_trace canonicalizes), so a link is looked at only where the
+        # bound would leave the file out. A relative name is looked for on
+        # [curdir] + sys.path, as coverage does.
         if not os.path.isabs(f):
             for p in [os.curdir] + sys.path:
                 g = os.path.join(p, f)
@@ -60,19 +60,10 @@ class Recorder:
         return os.path.join(self.realdir(d), b)
 
     def realdir(self, d):
-        # One lstat per directory never seen, not one per component (realpath's).
+        # Once per directory: a package's modules share theirs.
         r = self.realdirs.get(d)
         if r is None:
-            parent, base = os.path.split(d)
-            if parent == d or not base:
-                r = d
-            elif base in (".", "..") or os.sep + "." in d:
-                r = os.path.realpath(d)
-            else:
-                r = os.path.join(self.realdir(parent), base)
-                if os.path.islink(r):
-                    r = os.path.realpath(r)
-            self.realdirs[d] = r
+            r = self.realdirs[d] = os.path.realpath(d)
         return r
 
     def decide(self, f, frame):
@@ -113,19 +104,14 @@ class Recorder:
     def in_pkgs(self, m):
         return isinstance(m, str) and any(m == p or m.startswith(p + ".") for p in self.pkgs)
 
-    def context(self):
-        if not self.cfg["contexts"]:
-            return None
-        c = self.context_name()  # guard.py's rule
-        return c.encode("utf-8", "replace")[:1024] if c else None
-
     # -- The file: one per process, mapped, each record one 8-byte store.
     def arm(self, inherited):
         self.slot = iter(range(8, 1 << 62))  # next() is atomic: every record its own slot
         self.maps = {}  # chunk number -> its mapping, as 8-byte slots
         self.fd = -1
         self.inherited = inherited
-        self.ctx = self.context()
+        c = self.cfg["contexts"] and self.context_name()  # guard.py's rule
+        self.ctx = c.encode("utf-8", "replace")[:1024] if c else None
 
     def put_slow(self, i, rec):
         try:
@@ -256,7 +242,7 @@ class Recorder:
 
 
 def record(datadir, log, cfg, context_name):
-    """Starts recording; False where it does not apply (coverage.py measures then)."""
+    # Starts recording; False where it does not apply (coverage.py measures then).
     mon = sys.monitoring
     started = sys.modules.get("coverage")
     if started is not None and getattr(getattr(started, "process_startup", None), "coverage", None) is not None:
