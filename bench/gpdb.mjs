@@ -70,7 +70,9 @@ export async function run({ quick }) {
     const handRc = join(dir, "hand6.rc");
     writeFileSync(handRc, `[run]\nparallel = True\ndata_file = ${hand}/.coverage\nsource =\n${["lib/python", "bin", "sbin"].map((d) => `    ${join(gphome, d)}\n`).join("")}`);
     const home = join(dir, "home6");
-    const cmd = (extra) => timeCpu("bash", ["-c", `. ${gphome}/greenplum_path.sh; gpfanout ${commands}`], { env: clean(extra) });
+    // Several runs a timing: one run is a few hundred ms, and time(1) counts CPU in 10 ms steps.
+    const runs = quick ? 1 : 5;
+    const cmd = (extra) => timeCpu("bash", ["-c", `. ${gphome}/greenplum_path.sh; for i in $(seq ${runs}); do gpfanout ${commands} || exit 1; done`], { env: clean(extra) });
     const site = join(lib, "sitecustomize.py");
     const variants = [
       { name: "unmeasured", run: () => cmd({}) },
@@ -108,7 +110,7 @@ export async function run({ quick }) {
     const res = sideBySide(variants, rounds, (v) => v.run());
     const r = res[2].cpu / res[1].cpu;
     met &&= r <= 1.2;
-    tables.push([`**GPDB 6's Popen pattern** (Python 2.7, coverage 5.5's stand-in; \`gpfanout ${commands}\` after loading gppylib; median of ${rounds}): covshim **${fmt(r, 3)}×** the hand procedure's CPU time (target ≤ 1.2×), ${fmt(res[2].wall / res[1].wall, 3)}× its wall time.`, ratioRows(variants, res, 0)]);
+    tables.push([`**GPDB 6's Popen pattern** (Python 2.7, coverage 5.5's stand-in; \`gpfanout ${commands}\` after loading gppylib, ${runs} times a timing; median of ${rounds}): covshim **${fmt(r, 3)}×** the hand procedure's CPU time (target ≤ 1.2×), ${fmt(res[2].wall / res[1].wall, 3)}× its wall time.`, ratioRows(variants, res, 0)]);
   }
 
   // 2. A package of gppylib's size with the recorder, on 3.12 and 3.13.

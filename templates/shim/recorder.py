@@ -60,10 +60,19 @@ class Recorder:
         return os.path.join(self.realdir(d), b)
 
     def realdir(self, d):
-        # Once per directory: a package's modules share theirs.
+        # One lstat per directory never seen, not one per component (realpath's).
         r = self.realdirs.get(d)
         if r is None:
-            r = self.realdirs[d] = os.path.realpath(d)
+            parent, base = os.path.split(d)
+            if parent == d or not base:
+                r = d
+            elif base in (".", "..") or os.sep + "." in d:
+                r = os.path.realpath(d)
+            else:
+                r = os.path.join(self.realdir(parent), base)
+                if os.path.islink(r):
+                    r = os.path.realpath(r)
+            self.realdirs[d] = r
         return r
 
     def decide(self, f, frame):
