@@ -13,6 +13,9 @@ export interface ModuleTarget {
   mode: number | { mode: number; uid: number; gid: number };
 }
 
+/** The shim's modules that only some installs have (render.ts's shimModules). */
+const OPTIONAL = ["recorder", "standin"];
+
 /**
  * Writes the shim's modules outside the install, then has the install's own
  * interpreter compile them (templates/agent/precompile.py) so that measured
@@ -25,10 +28,11 @@ export async function writeShimModule(m: ModuleTarget, settings: ShimSettings): 
   const { readdirSync, rmSync } = await import("node:fs");
   const { basename, join } = await import("node:path");
   const modules = shimModules(m.home, settings);
-  const stems = ["shim", "starter", "recorder", "standin"];
+  const stems = ["shim", "starter", ...OPTIONAL];
   for (const n of readdirSync(m.home).filter((n) => stems.some((s) => n.startsWith(`${s}.`) && n.endsWith(".code")))) rmSync(join(m.home, n), { force: true });
   // A module no longer used goes: nothing loads it, and an old text must not linger.
-  for (const n of ["recorder.py", "standin.py"]) if (!Object.keys(modules).some((p) => basename(p) === n)) rmSync(join(m.home, n), { force: true });
+  const written = new Set(Object.keys(modules).map((p) => basename(p)));
+  for (const s of OPTIONAL) if (!written.has(`${s}.py`)) rmSync(join(m.home, `${s}.py`), { force: true });
   for (const [path, text] of Object.entries(modules)) atomicWrite(path, text, m.mode);
   const { execa } = await import("execa");
   const r = await execa(m.python, ["-c", precompileSource, ...Object.keys(modules)], { env: pythonEnv(m.pythonPath, process.env, m.env), extendEnv: false, reject: false, cwd: "/", timeout: 60_000 });

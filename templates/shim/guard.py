@@ -6,8 +6,8 @@
 # interpreter can, else coverage.py (starter.py). Nothing here may break the
 # program or write on its output. Python 2.7 to 3.x. covshim writes the
 # settings above this text (STARTER, RECORDER_MODULE, STANDIN_MODULE,
-# EXPIRES, RCFILE, DATADIR, RECORDER); `load` is the install's loader, which reads a module of
-# covshim's.
+# EXPIRES, RCFILE, DATADIR, RECORDER); `load` is the install's loader, which
+# reads a module of covshim's.
 
 
 def main(load):

@@ -1,7 +1,8 @@
 # covshim's shim module for installs whose site directory has coverage's own
 # a1_coverage.pth (7.13+) after covshim's shim (the tool knows at enable:
 # src/shim/choose.ts's a1): loaded by the guard after covshim's recorder has
-# started, and only there. Python 3.12+.
+# started, and only where COVERAGE_PROCESS_START (or _CONFIG) is set, the
+# variables that .pth answers to. Python 3.12+.
 import os
 import sys
 
@@ -14,10 +15,7 @@ def stand_in(cfg):
     # does nothing (anything else of it is the real coverage); it goes when
     # site.py imports sitecustomize, which it does after every .pth file.
     mods = sys.modules
-    env = os.environ
-    if "coverage" in mods or not (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
-        return
-    if not any(os.path.exists(p) for p in cfg["a1"]):
+    if "coverage" in mods or not any(os.path.exists(p) for p in cfg["a1"]):
         return
 
     class StandIn(type(sys)):

@@ -282,11 +282,14 @@ def wrap_saving(name):
     if getattr(real, "_covshim", False):
         return
 
-    def save_first(cls, *args, **kwargs):
+    def save():
         try:
             save_mine()
         except Exception:
             pass
+
+    def save_first(cls, *args, **kwargs):
+        save()
         return object.__new__(cls)
 
     if type(real).__name__ == "builtin_function_or_method":
@@ -302,7 +305,7 @@ def wrap_saving(name):
     # Something else wrapped it already (a Python function would be bound
     # as __init__): a wrapping function, whose frame a failed exec shows.
     def saving_first(*args, **kwargs):
-        save_first(object)
+        save()
         return real(*args, **kwargs)
 
     saving_first._covshim = True

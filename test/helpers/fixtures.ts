@@ -19,12 +19,12 @@ export function tempDir(prefix = "covshim-test-"): string {
 }
 
 /** A temp directory with covshim's home, a venv with pytest (and xdist) and a repository with a tests/ folder, as the pytest suites' tests start. */
-export function pytestProject(): { t: string; home: string; venv: string; python: string; repo: string } {
+export function pytestProject(): { home: string; venv: string; python: string; repo: string } {
   const t = tempDir();
   const venv = makePytestVenv(join(t, "venv"));
   const repo = join(t, "repo");
   mkdirSync(join(repo, "tests"), { recursive: true });
-  return { t, home: join(t, "home"), venv, python: join(venv, "bin", "python"), repo };
+  return { home: join(t, "home"), venv, python: join(venv, "bin", "python"), repo };
 }
 
 export interface Run {
