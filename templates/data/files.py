@@ -205,7 +205,7 @@ def read_recorder(path, modules=None):
             if got is None:
                 got = lines[fid] = set()
             got.add(s >> 32)
-        elif kind == REC_NAME:  # fid, piece number, 4 bytes of the name
+        elif kind == REC_NAME:  # fid, piece number, 4 bytes of the name (a number in the file's byte order)
             pieces.setdefault((s >> 8) & 0xFFFF, {})[(s >> 24) & 0xFF] = s >> 32
         elif kind == REC_NAME_END:  # fid, the name's length
             lengths[(s >> 8) & 0xFFFF] = s >> 32
@@ -214,7 +214,7 @@ def read_recorder(path, modules=None):
         got = pieces.get(fid, {})
         want = (length + 3) // 4
         if all(j in got for j in range(want)):
-            raw = b"".join(struct.pack("<I", got[j]) for j in range(want))[:length]
+            raw = b"".join(struct.pack(order + "I", got[j]) for j in range(want))[:length]
             names[fid] = raw.decode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else raw.decode("utf-8", "replace")
     context = names.pop(0, None)
     out = {}

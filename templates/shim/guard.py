@@ -12,6 +12,7 @@
 
 def main(load):
     import os
+    import sys
     env = os.environ
     if env.get("COVSHIM_DISABLE"):
         return
@@ -31,9 +32,11 @@ def main(load):
         # Another user (or a process without access to covshim's files) is
         # left alone without a word: nothing of its output changes.
         return
-    # The recorder measures with covshim's own settings only: a
-    # COVERAGE_PROCESS_START that names another file is coverage.py's.
-    if ours and RECORDER is not None and recorder_applies():
+    # The recorder measures with covshim's own settings only (a
+    # COVERAGE_PROCESS_START that names another file is coverage.py's), in
+    # the interpreter it was chosen for (3.12+): another one sharing the
+    # install's PYTHONPATH directory gets coverage.py.
+    if ours and RECORDER and (sys.prefix, "%d.%d" % sys.version_info[:2]) == (RECORDER["prefix"], RECORDER["version"]):
         if load(RECORDER_MODULE)["record"](DATADIR, log, RECORDER, context_name):
             if RECORDER["a1"] and (env.get("COVERAGE_PROCESS_START") or env.get("COVERAGE_PROCESS_CONFIG")):
                 # coverage's own a1_coverage.pth comes later in this site
@@ -47,24 +50,13 @@ def main(load):
     load(STARTER)["start_coverage"](DATADIR, log, context_name)
 
 
-def recorder_applies():
-    # The recorder was chosen for the install's interpreter (3.12+): another
-    # one sharing the install's PYTHONPATH directory gets coverage.py.
-    import sys
-    return sys.prefix == RECORDER["prefix"] and "%d.%d" % sys.version_info[:2] == RECORDER["version"]
-
-
 def context_name():
     # The one rule for a process's context (enable --contexts), for both
     # recorders: COVSHIM_CONTEXT as the test runner set it (behave's hook),
     # else, in a program a pytest test started, that test's id.
     import os
-    env = os.environ
-    c = env.get("COVSHIM_CONTEXT")
-    if not c:
-        t = env.get("PYTEST_CURRENT_TEST")
-        c = t.rsplit(" (", 1)[0] if t else ""
-    return c
+    t = os.environ.get("PYTEST_CURRENT_TEST")  # "ID (call)": the test's id, then its phase
+    return os.environ.get("COVSHIM_CONTEXT") or (t.rsplit(" (", 1)[0] if t else "")
 
 
 def log(slug, msg):
@@ -72,10 +64,10 @@ def log(slug, msg):
     # `covshim report` and `doctor` summarise them.
     try:
         import os
-        line = ("%d %s %s\n" % (os.getpid(), slug or "-", " ".join(str(msg).split()))).encode("utf-8", "replace")
         fd = os.open(os.path.join(DATADIR, "warnings.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line)
+            # One write of the whole line: O_APPEND keeps processes' lines apart.
+            os.write(fd, ("%d %s %s\n" % (os.getpid(), slug or "-", " ".join(str(msg).split()))).encode("utf-8", "replace"))
         finally:
             os.close(fd)
     except Exception:

@@ -24,7 +24,6 @@ BOM = 0x0102030405060708
 FORMAT = 2  # 1: names were decided paths; 2: path NUL module-name NUL spec-name
 LINE, NAME, NAME_END = 76, 78, 70  # record kinds 'L', 'N', 'F': templates/data/files.py's REC_LINE, REC_NAME, REC_NAME_END
 MAX_FID = 0xFFFF
-LITTLE = sys.byteorder == "little"  # a name's 4-byte pieces are little-endian numbers
 
 
 class Recorder:
@@ -32,7 +31,7 @@ class Recorder:
         self.mon, self.tool, self.datadir, self.log, self.cfg, self.context_name = mon, tool, datadir, log, cfg, context_name
         # coverage's source setting: a directory, else a package's name.
         self.roots = tuple(os.path.realpath(s) + os.sep for s in cfg["source"] if os.path.isdir(s))
-        self.pkgs = tuple(s for s in cfg["source"] if not os.path.isdir(s))
+        self.pkgs = tuple(s + "." for s in cfg["source"] if not os.path.isdir(s))  # "pkg.": a name + "." starts with it for pkg and within it
         self.skip = tuple(p + os.sep for p in cfg["skip"])
         self.realdirs = {}
         self.tagged = {}  # co_filename -> its line records' fid and kind, or 0: not recorded
@@ -97,9 +96,10 @@ class Recorder:
             # coverage.py reads a module's name only to match package sources.
             name = spec = None
         record = "\0".join([c, name if isinstance(name, str) else "", spec if isinstance(spec, str) else ""]).encode("utf-8", "surrogateescape")
-        fid = next(self.fids, None)
+        # A name's pieces are numbered in 8 bits (name()): 1,024 bytes at most.
+        fid = next(self.fids, None) if len(record) <= 1024 else None
         if fid is None:
-            self.log("recorder", "more than 65,535 files in one process; not recorded: %s" % c)
+            self.log("recorder", "not recorded (more than 65,535 files in one process, or a name over 1,024 bytes): %s" % c)
             return 0
         self.names[fid] = record
         self.name(fid, record)
@@ -107,11 +107,8 @@ class Recorder:
 
     def within(self, c, name, spec):
         if self.roots or self.pkgs:
-            return (c + os.sep).startswith(self.roots) or any(self.in_pkgs(n) for n in (name, spec))
+            return (c + os.sep).startswith(self.roots) or any(isinstance(m, str) and (m + ".").startswith(self.pkgs) for m in (name, spec))
         return not c.startswith(self.skip)
-
-    def in_pkgs(self, m):
-        return isinstance(m, str) and any(m == p or m.startswith(p + ".") for p in self.pkgs)
 
     # -- The file: one per process, mapped, each record one 8-byte store.
     def arm(self, inherited):
@@ -152,9 +149,8 @@ class Recorder:
         return m
 
     def create(self):
-        pid = os.getpid()
         host = os.uname()[1].replace(".", "_") or "localhost"
-        path = os.path.join(self.datadir, ".coverage.%s.pid%d.X%sx.covrec" % (host, pid, os.urandom(4).hex()))
+        path = os.path.join(self.datadir, ".coverage.%s.pid%d.X%sx.covrec" % (host, os.getpid(), os.urandom(4).hex()))
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         # Held while this process lives (released by exit, kill or exec, not
         # inherited by a fork child): `report` leaves a file whose lock is held.
@@ -162,10 +158,7 @@ class Recorder:
         self.fd = fd
         h = self.chunk(0)
         h[1] = BOM
-        h[2] = FORMAT | (8 << 32)  # format, header slots
-        h[3] = pid | (CHUNK << 32)
-        import time
-        h[4] = time.time_ns()
+        h[2] = FORMAT | (8 << 32)  # format, header slots (3-7 reserved)
         h[0] = MAGIC
         if self.ctx:
             self.name(0, self.ctx)
@@ -174,15 +167,12 @@ class Recorder:
                 self.name(fid, self.names[fid])
 
     def name(self, fid, b):
-        # N records carry 4 bytes each with their place, F the length: whole
-        # once every piece is there, however threads interleave. Written in
-        # one loop (a file's first line waits for its name).
-        base = NAME | (fid << 8)
-        if LITTLE:
-            words = memoryview(b + bytes(-len(b) % 4)).cast("I")
-            recs = [base | (j << 24) | (w << 32) for j, w in enumerate(words)]
-        else:
-            recs = [base | ((j >> 2) << 24) | (int.from_bytes(b[j:j + 4], "little") << 32) for j in range(0, len(b), 4)]
+        # N records carry 4 bytes each (a number in the machine's byte order,
+        # as every slot) with their place, F the length: whole once every
+        # piece is there, however threads interleave. Written in one loop (a
+        # file's first line waits for its name).
+        words = memoryview(b + bytes(-len(b) % 4)).cast("I")
+        recs = [NAME | (fid << 8) | (j << 24) | (w << 32) for j, w in enumerate(words)]
         recs.append(NAME_END | (fid << 8) | (len(b) << 32))
         nxt, maps = self.slot.__next__, self.maps
         for rec in recs:

@@ -52,4 +52,28 @@ describe("the shim's text", () => {
     expect(Object.keys(withA1).sort()).toEqual(["/h/recorder.py", "/h/shim.py", "/h/standin.py", "/h/starter.py"]);
     expect(withA1["/h/shim.py"]).toContain(`STANDIN_MODULE = ${pyStr("/h/standin.py")}`);
   });
+
+  it("what a 3.12 process that the recorder measures runs of covshim's modules (the guard with its settings, the recorder) is at most 250 lines of code", () => {
+    // Counted as Python's tokenizer sees them: comments and blank lines are
+    // not code (the process runs the modules compiled ahead, docs/recorder.md).
+    const rec = { prefix: "/usr", version: "3.12", source: ["/src"], skip: [], contexts: true, a1: [] as string[] };
+    const modules = shimModules("/h", { rcfile: "/h/rc", dataDir: "/h/data", expiresEpoch: 0, recorder: rec });
+    const count = `
+import io, json, sys, tokenize
+skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
+out = {}
+for name, text in json.load(sys.stdin).items():
+    lines = set()
+    for t in tokenize.tokenize(io.BytesIO(text.encode()).readline):
+        if t.type not in skip:
+            lines.update(range(t.start[0], t.end[0] + 1))
+    out[name] = len(lines)
+print(json.dumps(out))`;
+    const texts = { guard: modules["/h/shim.py"], recorder: modules["/h/recorder.py"] };
+    const r = spawnSync("python3", ["-c", count], { input: JSON.stringify(texts), encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const lines = JSON.parse(r.stdout) as Record<string, number>;
+    expect(lines.guard).toBeGreaterThan(30); // counted, not an empty text
+    expect(lines.guard + lines.recorder).toBeLessThanOrEqual(250);
+  });
 });

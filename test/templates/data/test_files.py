@@ -29,7 +29,7 @@ def recorder_file(path, names, lines, version=2, context=None, order="<"):
     for fid, b in sorted((int(k), v) for k, v in names.items()):
         for j in range(0, len(b), 4):
             piece = b[j:j + 4] + b"\0" * (4 - len(b[j:j + 4]))
-            slots.append(record(files.REC_NAME, fid, struct.unpack("<I", piece)[0], j >> 2))
+            slots.append(record(files.REC_NAME, fid, struct.unpack(order + "I", piece)[0], j >> 2))
         slots.append(record(files.REC_NAME_END, fid, len(b)))
     for fid, line in lines:
         slots.append(record(files.REC_LINE, fid, line))

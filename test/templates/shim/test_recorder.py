@@ -81,6 +81,22 @@ class Recorder(Project):
         # The child's file has what it ran after the fork; what came before is in the parent's.
         self.assertEqual(lines, [[1, 2, 3, 6, 7], [3, 4, 5]])
 
+    def test_a_name_too_long_for_the_record_is_left_out_with_a_warning_not_torn(self):
+        # A name's pieces are numbered in 8 bits: 1,024 bytes at most.
+        deep = os.path.join(self.app, *["d" * 200] * 5)
+        os.makedirs(deep)
+        prog = os.path.join(deep, "long.py")
+        with open(prog, "w") as f:
+            f.write("x = 1\n")
+        main = os.path.join(self.app, "main.py")
+        with open(main, "a") as f:
+            f.write("import runpy\nrunpy.run_path(%r)\n" % prog)
+        out = self.record({"source": [self.app, "pkg"]}, main)
+        self.assertIn("recorder log: recorder ", out)
+        self.assertIn("1,024 bytes", out)
+        files, _modules = self.recorded()
+        self.assertEqual(sorted(files), sorted([main, os.path.join(self.dir, "lib", "pkg", "__init__.py")]))
+
     def test_the_report_equals_coverage_py_on_the_same_program(self):
         rc = self.rc(source=[self.app, "pkg"], omit=["*/skipme.py"])
         main = os.path.join(self.app, "main.py")
