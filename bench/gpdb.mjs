@@ -10,15 +10,17 @@
 // 2. A package of gppylib's size on Python 3.12 and 3.13 with covshim's
 //    recorder: 20 processes that each import the 300 modules and run a
 //    function of each (about 16,000 lines, each run once per process); and
-//    the floor of any recorder on sys.monitoring with Python callbacks.
+//    the floor of any recorder on sys.monitoring: callbacks that record
+//    nothing, in Python and with the LINE callback in C.
 // 3. 300 short processes on 3.12 whose entry point starts coverage.py itself
 //    when COVERAGE_PROCESS_START is set, as behave's bin/behave does:
 //    unmeasured, covshim's recorder (the variable the hook exports), and the
 //    hand procedure (COVERAGE_PROCESS_START, coverage.py in every process).
+import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gpdb6, gpdb7 } from "../test/helpers/base.mjs";
-import { covshim, fmt, median, status, timeCpu, tmp } from "./lib.mjs";
+import { ROOT, covshim, fmt, median, status, timeCpu, tmp } from "./lib.mjs";
 
 /** Python run before the workload: sys.monitoring's events as covshim's recorder asks for them, callbacks that only return DISABLE. */
 const FLOOR = (root) =>
@@ -29,6 +31,26 @@ const FLOOR = (root) =>
     "mon.set_events(4, E.PY_START)",
     "",
   ].join("; ");
+
+/**
+ * The same floor with its LINE callback in C (bench/cfloor.c, built here for
+ * the Python timed): what CPython's instrumentation costs whatever the
+ * callback is written in.
+ */
+function cFloor(python, dir, root) {
+  mkdirSync(dir, { recursive: true });
+  const q = (k) => execFileSync(python, ["-c", `import sysconfig; print(sysconfig.get_config_var(${JSON.stringify(k)}) if ${JSON.stringify(k)} != "include" else sysconfig.get_paths()["include"])`], { encoding: "utf8" }).trim();
+  try {
+    execFileSync("gcc", ["-O2", "-shared", "-fPIC", `-I${q("include")}`, join(ROOT, "bench", "cfloor.c"), "-o", join(dir, `cfloor${q("EXT_SUFFIX")}`)]);
+  } catch (e) {
+    throw new Error(`building bench/cfloor.c for ${python} failed (${e.message.split("\n")[0]}): run 'bash scripts/test-setup.sh'`);
+  }
+  const code = FLOOR(root)
+    .replace("D = mon.DISABLE", `D = mon.DISABLE; sys.path.insert(0, ${JSON.stringify(dir)}); import cfloor; del sys.path[0]; cfloor.set_disable(D)`)
+    .replace("lambda c, l: D", "cfloor.line");
+  if (!code.includes("import cfloor") || !code.includes("E.LINE, cfloor.line")) throw new Error("bench/gpdb.mjs: FLOOR changed; cFloor no longer puts the C callback in");
+  return code;
+}
 
 const clean = (extra = {}) => {
   const env = { PATH: "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", ...extra };
@@ -129,12 +151,13 @@ export async function run({ quick }) {
       // What any recorder on sys.monitoring with Python callbacks pays before
       // recording anything: the same events, callbacks that only return DISABLE.
       { name: "sys.monitoring's floor (PY_START and LINE callbacks that record nothing)", env: env({}), cmd: load(FLOOR(join(gphome, "lib", "python"))) },
+      { name: "the same floor, its LINE callback in C", env: env({}), cmd: load(cFloor(python, join(dir, `cfloor-${version}`), join(gphome, "lib", "python"))) },
     ];
     const res = sideBySide(variants, rounds, (v) => timeCpu("bash", ["-c", v.cmd], { env: v.env }));
     covshim(home, ["off", "--purge"]);
     const r = res[1].cpu / res[0].cpu;
     met &&= r <= 1.1;
-    tables.push([`**A package of gppylib's size, Python ${version}** (${procs} processes, each imports ${quick ? 20 : 300} modules and runs a function of each; median of ${rounds}): covshim's recorder **${fmt(r, 3)}×** unmeasured CPU time (target ≤ 1.10×), ${fmt(res[1].wall / res[0].wall, 3)}× wall; sys.monitoring's floor ${fmt(res[2].cpu / res[0].cpu, 3)}×.`, ratioRows(variants, res, 0)]);
+    tables.push([`**A package of gppylib's size, Python ${version}** (${procs} processes, each imports ${quick ? 20 : 300} modules and runs a function of each; median of ${rounds}): covshim's recorder **${fmt(r, 3)}×** unmeasured CPU time (target ≤ 1.10×), ${fmt(res[1].wall / res[0].wall, 3)}× wall; sys.monitoring's floor ${fmt(res[2].cpu / res[0].cpu, 3)}× (${fmt(res[3].cpu / res[0].cpu, 3)}× with its LINE callback in C).`, ratioRows(variants, res, 0)]);
   }
 
   // 3. Short processes whose entry point starts coverage.py itself (behave's bin/behave).

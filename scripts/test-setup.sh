@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-pkgs=(zsh fish shellcheck tmux strace direnv python3-coverage python3-behave chromium openssh-server iproute2 git valgrind diff-cover lcov time)
+pkgs=(gcc zsh fish shellcheck tmux strace direnv python3-coverage python3-behave chromium openssh-server iproute2 git valgrind diff-cover lcov time)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
