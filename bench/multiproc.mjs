@@ -1,6 +1,6 @@
 // Figure 5: a few hundred short Python processes under covshim against the
 // hand procedure; then combining their data: covshim report vs raw coverage.
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { CLI, covshim, median, status, timeMs, tmp, venv, fmt } from "./lib.mjs";
@@ -42,26 +42,40 @@ export async function run({ quick }) {
     tHand.push(timeMs(py.python, [script, String(n)], { env: { ...env, PYTHONPATH: hand, COVERAGE_PROCESS_START: join(hand, "rc") } }));
     tCov.push(timeMs(py.python, [script, String(n)], { env: { ...env, PYTHONPATH: lib, COVERAGE_PROCESS_START: rec.rcfile } }));
   }
-  // Combine the same files both ways, on copies.
+  // Combine the same files both ways, each round from the same copy of them
+  // (combining deletes what it combined), rounds interleaved.
+  const pristine = join(dir, "pristine");
+  cpSync(rec.dataDir, pristine, { recursive: true });
+  const files = spawnSync("bash", ["-c", `ls -A ${pristine} | wc -l`], { encoding: "utf8" }).stdout.trim();
+  const fresh = (to) => {
+    rmSync(to, { recursive: true, force: true });
+    cpSync(pristine, to, { recursive: true });
+  };
   const copy = join(dir, "copy");
-  cpSync(rec.dataDir, copy, { recursive: true });
-  const files = spawnSync("bash", ["-c", `ls -A ${rec.dataDir} | wc -l`], { encoding: "utf8" }).stdout.trim();
-  const tRaw = timeMs(py.python, ["-m", "coverage", "combine", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${copy}/.coverage`, copy], { env, cwd: copy });
-  const tReport = timeMs(process.execPath, [CLI, "report"], { env: { ...env, COVSHIM_HOME: home } });
-  const tRawReport = timeMs(py.python, ["-m", "coverage", "report", `--rcfile=${rec.rcfile}`, `--data-file=${copy}/.coverage`], { env, cwd: copy });
+  const tRaw = [];
+  const tReport = [];
+  for (let i = 0; i < (quick ? 1 : 5); i++) {
+    fresh(rec.dataDir);
+    tReport.push(timeMs(process.execPath, [CLI, "report"], { env: { ...env, COVSHIM_HOME: home } }));
+    fresh(copy);
+    const combine = timeMs(py.python, ["-m", "coverage", "combine", "-q", `--rcfile=${rec.rcfile}`, `--data-file=${copy}/.coverage`, copy], { env, cwd: copy });
+    tRaw.push(combine + timeMs(py.python, ["-m", "coverage", "report", `--rcfile=${rec.rcfile}`, `--data-file=${copy}/.coverage`], { env, cwd: copy }));
+  }
   covshim(home, ["off", "--purge"]);
   const h = median(tHand);
   const c = median(tCov);
+  const raw = median(tRaw);
+  const rep = median(tReport);
   return {
     title: "Multi-process workload and combining",
     command: "node bench/run.mjs --only multiproc",
     table: [
       ["measure", "hand procedure / raw coverage, ms", "covshim, ms", "ratio"],
       [`${n} short Python processes, wall time`, fmt(h, 0), fmt(c, 0), fmt(c / h, 3)],
-      [`combine + report of ${files} data files`, fmt(tRaw + tRawReport, 0), fmt(tReport, 0), fmt(tReport / (tRaw + tRawReport), 3)],
+      [`combine + report of ${files} data files (median of ${tRaw.length})`, fmt(raw, 0), fmt(rep, 0), fmt(rep / raw, 3)],
     ],
     target: "workload ≤ 1.05× of the hand procedure; report within 10% of raw coverage",
-    met: c / h <= 1.05 && tReport / (tRaw + tRawReport) <= 1.1,
+    met: c / h <= 1.05 && rep / raw <= 1.1,
     notes: ["covshim report = combine + text report, started from Node; raw = `coverage combine` + `coverage report` started directly."],
   };
 }

@@ -1,5 +1,7 @@
-// Bundles the CLI into one file so that `covshim status` and the shell hooks
-// start fast; heavy modules stay behind dynamic imports (split chunks).
+// Bundles the CLI: a small CommonJS executable that answers `status`, `hook`
+// and `--version` itself, and an ESM CLI split into chunks, a command and
+// what it alone imports in each (src/commands/index.ts loads them by name),
+// so a command compiles its own code only.
 // Templates and hook scripts are inlined (`?raw` imports, as vite does) so the
 // bundle needs no file lookups at run time.
 import { build } from "esbuild";

@@ -1,7 +1,8 @@
 import { printError } from "./errors.js";
 import { MACHINE_RULE } from "./output.js";
 import { VERSION } from "./version.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMANDS, allCommands } from "./commands/index.js";
+import { fastParse } from "./commands/spec.js";
 import { closeConnections } from "./cluster/mux.js";
 
 /** The full CLI (commander); `bin.ts` sends here what its fast path does not take. */
@@ -20,10 +21,19 @@ async function main(argv: string[]): Promise<void> {
   // `run [TARGET] -- CMD ...`: everything after the first `--` is the command,
   // so `covshim run -- python x.py` is not read as TARGET=python.
   let rest: string[] = [];
-  const passThrough = COMMANDS.find((c) => c.passThrough && c.name === argv[0]);
-  if (passThrough && argv.includes("--")) {
+  const load = Object.hasOwn(COMMANDS, argv[0] ?? "") ? COMMANDS[argv[0]!] : undefined;
+  const one = load && (await load());
+  if (one?.passThrough && argv.includes("--")) {
     rest = argv.slice(argv.indexOf("--") + 1);
     argv = argv.slice(0, argv.indexOf("--"));
+  }
+  // A command whose own declaration parses its words as commander would
+  // (commands/spec.ts, checked against commander by test/commands/spec.test.ts)
+  // runs without loading commander; help, values and mistakes go to commander.
+  const parsed = one && fastParse(one, argv.slice(1));
+  if (one && parsed) {
+    await one.action(parsed.args, parsed.opts, rest);
+    return;
   }
   const { Command, CommanderError } = await import("commander");
   const program = new Command("covshim")
@@ -49,7 +59,8 @@ async function main(argv: string[]): Promise<void> {
       "covshim COMMAND --help shows each command's options and examples.",
     ].join("\n"),
   );
-  for (const spec of COMMANDS) {
+  // The one command named, else all of them (help, a mistyped name).
+  for (const spec of one ? [one] : await allCommands()) {
     const c = program.command(spec.args ? `${spec.name} ${spec.args}` : spec.name).description(spec.summary);
     for (const o of spec.options ?? []) c.option(o.flags, o.help);
     const machine = spec.options?.some((o) => / \[file\]$/.test(o.flags)) ? MACHINE_RULE : undefined;

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,8 +86,29 @@ export function installEnv(rec: InstallRecord, base: NodeJS.ProcessEnv = process
  * `enable` (without --append) moves the data aside. On a terminal, progress
  * comes from the files left (coverage deletes each once combined).
  */
+/**
+ * Runs the install's Python to the end: its exit, standard output (without
+ * its final newline) and error. Node's own spawn, not execa: loading execa
+ * is about 16 ms of a report that is to stay within 10% of raw coverage's
+ * (docs/benchmarks.md).
+ */
+function runPython(python: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ failed: string | undefined; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const child = spawn(python, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    const text = (bs: Buffer[]) => Buffer.concat(bs).toString("utf8");
+    child.on("error", (e) => done({ failed: e.message, stdout: "", stderr: "" }));
+    child.on("close", (code, signal) => {
+      const stdout = text(out);
+      done({ failed: code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`, stdout: stdout.endsWith("\n") ? stdout.slice(0, -1) : stdout, stderr: text(err) });
+    });
+  });
+}
+
 export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = false): Promise<ReportResult> {
-  const { execa } = await import("execa");
   const parallel = ask.combine ? dataFiles(rec.dataDir).filter((f) => f !== ".coverage").length : 0;
   const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));
   const resultFile = join(tmp, "result.json");
@@ -98,19 +120,19 @@ export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = 
   const timer = tty ? setInterval(show, 200) : undefined;
   try {
     const args = { ...ask, contexts: ask.contexts ?? recordsContexts(rec), combine: parallel > 0, rcfile: rec.rcfile, dataFile: join(rec.dataDir, ".coverage"), dataDir: rec.dataDir, result: resultFile };
-    const r = await execa(rec.python, ["-c", reportSource, JSON.stringify(args)], { cwd: rec.dataDir, env: pythonEnv(pythonPathOf(rec), process.env, rec.env), extendEnv: false, reject: false });
+    const r = await runPython(rec.python, ["-c", reportSource, JSON.stringify(args)], rec.dataDir, pythonEnv(pythonPathOf(rec), process.env, rec.env));
     if (timer) {
       clearInterval(timer);
       show();
       process.stderr.write("\n");
     }
-    if (r.exitCode !== 0 || !existsSync(resultFile)) {
-      const line = String(r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? `exit ${r.exitCode}`;
+    if (r.failed || !existsSync(resultFile)) {
+      const line = (r.stderr || r.stdout).trim().split("\n").filter(Boolean).pop() ?? r.failed ?? "no result";
       throw new CovshimError(`coverage failed: ${line}`);
     }
     const res = JSON.parse(readFileSync(resultFile, "utf8")) as Partial<ReportResult> & { error?: string };
     if (res.error) throw new CovshimError(res.error);
-    return { combined: res.combined ?? 0, text: String(r.stdout), total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [], busy: res.busy ?? 0, gone: res.gone ?? [] };
+    return { combined: res.combined ?? 0, text: r.stdout, total: res.total, noData: res.noData, unreadable: res.unreadable ?? [], warnings: res.warnings ?? [], busy: res.busy ?? 0, gone: res.gone ?? [] };
   } finally {
     if (timer) clearInterval(timer);
     rmSync(tmp, { recursive: true, force: true });

@@ -72,7 +72,7 @@ print(json.dumps(out))`;
     const texts = { guard: modules["/h/shim.py"], recorder: modules["/h/recorder.py"] };
     const r = spawnSync("python3", ["-c", count], { input: JSON.stringify(texts), encoding: "utf8" });
     expect(r.stderr).toBe("");
-    const lines = JSON.parse(r.stdout) as Record<string, number>;
+    const lines = JSON.parse(r.stdout) as { guard: number; recorder: number };
     expect(lines.guard).toBeGreaterThan(30); // counted, not an empty text
     expect(lines.guard + lines.recorder).toBeLessThanOrEqual(250);
   });
