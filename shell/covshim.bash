@@ -15,7 +15,9 @@
 #   8-19 the shells' file's fields, in docs/shells.md's order: rc prompt ps1
 #   since warn_at warn_every warn_msg on_msg scope_until scope_msg expired_msg
 #   var   20 now (__covshim_now)   21 the file's text these fields were
-#   read from (a prompt whose file is unchanged skips the parse)
+#   read from (a prompt whose file is unchanged skips the parse)   22 the
+#   variables as the last sync left them   23 when a message of the clock's
+#   is due next (22 and 23: __covshim_sync's short way)
 __covshim[0]=@NODE@
 __covshim[1]=@CLI@
 __covshim[2]=@FILE@
@@ -25,6 +27,8 @@ __covshim[5]=${__covshim[5]-}
 __covshim[6]=''
 __covshim[7]=0
 __covshim[21]=''
+__covshim[22]=''
+__covshim[23]=0
 if type -t mapfile >/dev/null 2>&1; then __covshim[7]=1; fi
 __covshim_mark=${__covshim_mark-}
 
@@ -43,17 +47,22 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines in a fixed order) into elements 8-19. One builtin read of the whole
-# file; only a file of the user's own counts.
+# lines in a fixed order) into elements 8-19: its text as $1 (the sync has
+# read it), else read here. One builtin read of the whole file into one
+# string (cheaper than mapfile's lines at every prompt); the lines are split
+# only when the text changed.
 __covshim_read() {
+  local s=${1-}
+  if (( ! $# )) && [[ -r ${__covshim[2]} ]]; then read -r -d '' s < "${__covshim[2]}" || :; fi
+  # The same text as at the last prompt: the fields are as they were read
+  # (from a file of the user's own: another's is read as empty, so its text
+  # is never the one kept).
+  [[ "+$s" == "${__covshim[21]-}" ]] && return 0
+  [[ -O ${__covshim[2]} ]] || s=''
+  __covshim[21]="+$s"
   local -a l=()
   local i IFS=$'\n'
-  if [[ -r ${__covshim[2]} && -O ${__covshim[2]} ]]; then
-    if (( __covshim[7] )); then mapfile -t l < "${__covshim[2]}" || :; else read -r -d '' -a l < "${__covshim[2]}" || :; fi
-  fi
-  # The same text as at the last prompt: the fields are as they were read.
-  [[ "+${l[*]-}" == "${__covshim[21]-}" ]] && return 0
-  __covshim[21]="+${l[*]-}"
+  if (( __covshim[7] )); then mapfile -t l <<< "$s"; else read -r -d '' -a l <<< "$s" || :; fi
   if [[ ${l[0]-} != 'covshim-shell 2' ]]; then
     l=(none rc= prompt= ps1=0 since=0 warn_at=0 warn_every=1800 warn_msg= on_msg= scope_until=0 scope_msg= expired_msg= var=)
   fi
@@ -75,8 +84,20 @@ __covshim_read() {
 # that status for a failure and close the shell (a command before the last of
 # an && list does not trigger errexit, and the list keeps its status).
 __covshim_sync() {
-  local __cs_status=$? msg show name
-  __covshim_read
+  local __cs_status=$? s=''
+  [[ -r ${__covshim[2]} ]] && { read -r -d '' s < "${__covshim[2]}" || :; }
+  # The short way, most prompts': the file's text as it was, the variables a
+  # user may change as the last sync left them (COVSHIM_PS1 set or not, as
+  # unset and '' differ for it), and no message of the clock's (the left-on
+  # warning, the end of an install's time) due. Each expansion costs about
+  # a microsecond: the hook's own (__COVSHIM_SET, the marker) are left out.
+  if [[ "+$s" == "${__covshim[21]}" && ${__covshim[22]} == "${COVERAGE_PROCESS_START-}|${COVSHIM_START-}|${COVSHIM_PROMPT-}|${COVSHIM_PS1+x}${COVSHIM_PS1-}" ]]; then
+    # __covshim_now, inline: this is the path of nearly every prompt.
+    if [[ -n ${EPOCHSECONDS-} ]]; then __covshim[20]=$EPOCHSECONDS; else __covshim[20]=$(( __covshim[3] + SECONDS - __covshim[4] )); fi
+    (( __covshim[20] < __covshim[23] )) && return "$__cs_status"
+  fi
+  local msg show name
+  __covshim_read "$s"
   show=${__covshim[9]}
   if [[ -n ${__covshim[8]} ]]; then
     name=${__covshim[19]}
@@ -123,6 +144,18 @@ __covshim_sync() {
   else
     [[ -z ${COVSHIM_PROMPT+x} ]] || unset COVSHIM_PROMPT
     __covshim_mark=''
+  fi
+  __covshim[22]="${COVERAGE_PROCESS_START-}|${COVSHIM_START-}|${COVSHIM_PROMPT-}|${COVSHIM_PS1+x}${COVSHIM_PS1-}"
+  # When the clock next matters: the left-on warning (measurement on), the
+  # end of an install's time while its marker shows (off here); else never.
+  __covshim[23]=9223372036854775807
+  if [[ -n ${__covshim[8]} ]]; then
+    if (( __covshim[12] > 0 )); then
+      __covshim[23]=$(( ${__covshim[5]:-0} + __covshim[13] ))
+      (( __covshim[23] > __covshim[12] )) || __covshim[23]=${__covshim[12]}
+    fi
+  elif [[ -n $show ]]; then
+    __covshim[23]=${__covshim[16]}
   fi
   return "$__cs_status"
 }

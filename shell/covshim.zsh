@@ -10,7 +10,9 @@
 #   COVERAGE_PROCESS_START warned about   6-17 the shells' file's fields, in
 #   docs/shells.md's order: rc prompt ps1 since warn_at warn_every warn_msg
 #   on_msg scope_until scope_msg expired_msg var   18 the file's text those
-#   were read from (a prompt whose file is unchanged skips the parse)
+#   were read from (a prompt whose file is unchanged skips the parse)   19
+#   the variables as the last sync left them   20 when a message of the
+#   clock's is due next (19 and 20: __covshim_sync's short way)
 zmodload zsh/datetime 2>/dev/null
 
 __covshim_say() {
@@ -25,15 +27,19 @@ __covshim_say() {
 }
 
 # Reads the shells' file (docs/shells.md: a version line, then key=value
-# lines in a fixed order) into elements 6-17. $(<file) is zsh's builtin read
-# of a whole file: no process. Only a file of the user's own counts.
+# lines in a fixed order) into elements 6-17: its text as $1 (the sync has
+# read it), else read here. $(<file) is zsh's builtin read of a whole file:
+# no process. The lines are split only when the text changed.
 __covshim_read() {
   emulate -L zsh
   local -a l
-  local i t=
-  [[ -r $__covshim[3] && -O $__covshim[3] ]] && t=$(<$__covshim[3])
-  # The same text as at the last prompt: the fields are as they were read.
+  local i t=${1-}
+  if (( ! $# )) && [[ -r $__covshim[3] ]]; then t=$(<$__covshim[3]); fi
+  # The same text as at the last prompt: the fields are as they were read
+  # (from a file of the user's own: another's is read as empty, so its text
+  # is never the one kept).
   [[ "+$t" == "${__covshim[18]-}" ]] && return 0
+  [[ -O $__covshim[3] ]] || t=
   __covshim[18]="+$t"
   [[ -n $t ]] && l=("${(@f)t}")
   if [[ ${l[1]-} != 'covshim-shell 2' ]]; then
@@ -53,8 +59,17 @@ __covshim_read() {
 __covshim_sync() {
   local __cs_status=$?
   emulate -L zsh
-  local now=${EPOCHSECONDS:-0} msg show
-  __covshim_read
+  local now=${EPOCHSECONDS:-0} msg show t=
+  [[ -r $__covshim[3] ]] && t=$(<$__covshim[3])
+  # The short way, most prompts': the file's text as it was, the variables a
+  # user may change as the last sync left them (COVSHIM_PS1 set or not, as
+  # unset and '' differ for it), and no message of the clock's (the left-on
+  # warning, the end of an install's time) due. Each expansion costs about
+  # a microsecond: the hook's own (__COVSHIM_SET, the marker) are left out.
+  if [[ "+$t" == "$__covshim[18]" && $__covshim[19] == "${COVERAGE_PROCESS_START-}|${COVSHIM_START-}|${COVSHIM_PROMPT-}|${COVSHIM_PS1+x}${COVSHIM_PS1-}" ]] && (( now < __covshim[20] )); then
+    return $__cs_status
+  fi
+  __covshim_read "$t"
   show=$__covshim[7]
   if [[ -n $__covshim[6] ]]; then
     local name=$__covshim[17]
@@ -94,6 +109,18 @@ __covshim_sync() {
     [[ -z ${COVSHIM_PROMPT+x} ]] || unset COVSHIM_PROMPT
     __covshim_mark=''
   fi
+  __covshim[19]="${COVERAGE_PROCESS_START-}|${COVSHIM_START-}|${COVSHIM_PROMPT-}|${COVSHIM_PS1+x}${COVSHIM_PS1-}"
+  # When the clock next matters: the left-on warning (measurement on), the
+  # end of an install's time while its marker shows (off here); else never.
+  __covshim[20]=9223372036854775807
+  if [[ -n $__covshim[6] ]]; then
+    if (( __covshim[10] > 0 )); then
+      __covshim[20]=$(( ${__covshim[4]:-0} + __covshim[11] ))
+      (( __covshim[20] > __covshim[10] )) || __covshim[20]=$__covshim[10]
+    fi
+  elif [[ -n $show ]]; then
+    __covshim[20]=$__covshim[14]
+  fi
   return $__cs_status
 }
 
@@ -121,6 +148,8 @@ __covshim_install() {
   __covshim[4]=$started
   __covshim[5]=''
   __covshim[18]=''
+  __covshim[19]=''
+  __covshim[20]=0
   typeset -ga precmd_functions
   if (( ! ${precmd_functions[(I)__covshim_sync]} )); then
     precmd_functions=(__covshim_sync $precmd_functions)

@@ -40,6 +40,27 @@ describe.each(SHELLS)("%s hook", (sh) => {
     expect(b.screen()).not.toMatch(/covshim: (measurement|COVERAGE_PROCESS_START)/);
   });
 
+  it("what a user changes by hand at a prompt is put back at the next, the shells' file unchanged: the variable, COVSHIM_PROMPT, the marker with COVSHIM_PS1 set to '' then unset", async () => {
+    const t = tempDir();
+    const home = join(t, "covshim");
+    const venv = venvWithCoverage(join(t, "venv"));
+    const a = hookedShell(sh, t, home);
+    await a.ready();
+    await a.run(`covshim enable ${venv} --name v1`);
+    const rc = statusJson(home).installs[0]!.rcfile;
+    const unset = (v: string) => (sh === "fish" ? `set -e ${v}` : `unset ${v}`);
+    const mark = sh === "fish" ? `printf 'M[%s]\\n' "$__covshim_mark"` : `printf 'M[%s]\\n' "\${__covshim_mark-}"`;
+    expect(await a.run(mark)).toContain("M[cov:v1]");
+    // The sync's short way (the file as it was) must still see these.
+    await a.run(`${unset("COVERAGE_PROCESS_START")}; ${unset("COVSHIM_PROMPT")}`);
+    expect(await a.run(show(sh, "R1"))).toContain(`R1[${rc}|cov:v1]`);
+    await a.run(sh === "fish" ? "set -gx COVSHIM_PS1 ''" : "export COVSHIM_PS1=");
+    expect(await a.run(mark)).toContain("M[]");
+    await a.run(unset("COVSHIM_PS1"));
+    expect(await a.run(mark)).toContain("M[cov:v1]");
+    await a.run("covshim off");
+  });
+
   it("the very first terminal: started before covshim ever ran (no state at all), enable in it, the marker on its next prompt", async () => {
     const t = tempDir();
     const home = join(t, "covshim");
