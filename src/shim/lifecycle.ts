@@ -16,7 +16,7 @@ import { PTH_NAME, renderBlock, renderPth } from "./render.js";
 interface Variant {
   fileName: string;
   /** The file's text while measurement is on. */
-  content(original: string | null, code: string, expiresEpoch: number): string;
+  content(original: string | null, code: string, expiresEpoch: number, py3: boolean): string;
   isOurs(text: string): boolean;
   removal(current: string, original: string | null): Removal;
   /** Compiled copies Python keeps of the file; they are saved and restored with it. */
@@ -45,7 +45,7 @@ function pycsOf(shimPath: string): string[] {
 const VARIANTS: Record<ShimRecord["type"], Variant> = {
   pth: {
     fileName: PTH_NAME,
-    content: (_original, code, expiresEpoch) => renderPth(code, expiresEpoch),
+    content: (_original, code, expiresEpoch, py3) => renderPth(code, expiresEpoch, py3),
     isOurs: (text) => text.includes("covshim"),
     removal: (current, original) => (current.includes("covshim") ? { action: original === null ? "delete" : "restore" } : { action: "none" }),
     pycs: () => [],
@@ -91,11 +91,14 @@ export function saveOriginal(type: ShimRecord["type"], path: string, backupDir: 
   return { type, path, backup, meta, pycs, pycacheExisted: existsSync(pycDir(path)), dirs };
 }
 
-/** Writes the shim in, readable by whoever could read the file before. */
-export function writeShim(rec: ShimRecord, code: string, expiresEpoch = 0): void {
+/**
+ * Writes the shim in, readable by whoever could read the file before.
+ * `py3`: the install's interpreter is Python 3 (a .pth then uses exec itself).
+ */
+export function writeShim(rec: ShimRecord, code: string, expiresEpoch = 0, py3 = false): void {
   const original = rec.backup ? readFileSync(rec.backup, "utf8") : null;
   const meta = rec.meta ?? { mode: 0o644 };
-  atomicWrite(rec.path, VARIANTS[rec.type].content(original, code, expiresEpoch), meta);
+  atomicWrite(rec.path, VARIANTS[rec.type].content(original, code, expiresEpoch, py3), meta);
 }
 
 export interface RemoveResult {

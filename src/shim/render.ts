@@ -112,12 +112,16 @@ del _covshim_load
  * start-up within the noise, also when Python cannot cache bytecode
  * (docs/benchmarks.md).
  */
-function guarded(code: string, expiresEpoch: number, pth: boolean): string {
+function guarded(code: string, expiresEpoch: number, pth: boolean, py3 = false): string {
   // exec of the text, not compile(): Python's first compile() in a process
   // builds every class of its ast module, 12 million instructions, about a
   // third of an interpreter's start. Python 2, where exec is a statement, an
-  // expression cannot use it: there, eval(compile(...)).
-  const run = `(getattr(__import__("builtins" if str is not bytes else "__builtin__"), "exec", None) or (lambda s: eval(compile(s, "<covshim>", "exec"))))(${pyStr(code)})`;
+  // expression cannot use it: there, eval(compile(...)). Where the one
+  // interpreter is Python 3 (a venv's or an interpreter's .pth), exec itself:
+  // site.py compiles a .pth line in every process, twice in a venv whose
+  // lib64 links to lib, and the choice between the two cost about 1 % of a
+  // start (docs/benchmarks.md).
+  const run = py3 ? `exec(${pyStr(code)})` : `(getattr(__import__("builtins" if str is not bytes else "__builtin__"), "exec", None) or (lambda s: eval(compile(s, "<covshim>", "exec"))))(${pyStr(code)})`;
   // A .pth runs only lines that start with `import`; in a sitecustomize.py,
   // __import__ binds no name that the user's own code might use.
   if (expiresEpoch) return pth ? `import time; time.time() < ${Math.floor(expiresEpoch)} and ${run}` : `__import__("time").time() < ${Math.floor(expiresEpoch)} and ${run}`;
@@ -127,7 +131,8 @@ function guarded(code: string, expiresEpoch: number, pth: boolean): string {
     : `("COVSHIM_START" in __import__("os").environ or "COVERAGE_PROCESS_START" in __import__("os").environ) and ${run}`;
 }
 
-export const renderPth = (code: string, expiresEpoch = 0) => guarded(code, expiresEpoch, true) + "\n";
+/** The .pth line; `py3`: the install's one interpreter is Python 3. */
+export const renderPth = (code: string, expiresEpoch = 0, py3 = false) => guarded(code, expiresEpoch, true, py3) + "\n";
 
 /**
  * Runs the sitecustomize.py that a file covshim created shadows (Python

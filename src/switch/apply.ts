@@ -123,7 +123,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   state.installs[id] = rec;
   await writeState(d, state);
   try {
-    writeShim(shim, renderLoader(plan.module), exp);
+    writeShim(shim, renderLoader(plan.module), exp, !plan.probe.version.startsWith("2."));
     if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
   } catch (e) {
     // A failed enable leaves the install as it was.

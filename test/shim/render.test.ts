@@ -35,10 +35,17 @@ describe("the shim's text", () => {
     });
   }
 
-  it("a .pth is one line starting with import", () => {
+  it("a .pth is one line starting with import; for Python 3 alone it calls exec itself, and runs the code only when a variable asks", () => {
     const pth = renderPth(code);
     expect(pth.split("\n")).toHaveLength(2);
     expect(pth.startsWith("import ")).toBe(true);
+    const py3 = renderPth(code, 0, true);
+    expect(py3.split("\n")).toHaveLength(2);
+    expect(py3).toContain(" and exec(");
+    expect(py3).not.toContain("lambda");
+    expect(runAs("python3", py3, {})).toBe("");
+    expect(runAs("python3", py3, { COVSHIM_START: "/rc" })).toBe("measuring\n");
+    expect(runAs(pyenvPython(PY27), pth, { COVERAGE_PROCESS_START: "/rc" })).toBe("measuring\n");
   });
 
   it("the shim's modules: the guard always, the recorder only where it measures, its stand-in only where coverage's a1_coverage.pth follows the shim", () => {
