@@ -39,9 +39,9 @@ const FLOOR = (root) =>
  */
 function cFloor(python, dir, root) {
   mkdirSync(dir, { recursive: true });
-  const q = (k) => execFileSync(python, ["-c", `import sysconfig; print(sysconfig.get_config_var(${JSON.stringify(k)}) if ${JSON.stringify(k)} != "include" else sysconfig.get_paths()["include"])`], { encoding: "utf8" }).trim();
+  const [include, suffix] = execFileSync(python, ["-c", 'import sysconfig; print(sysconfig.get_paths()["include"]); print(sysconfig.get_config_var("EXT_SUFFIX"))'], { encoding: "utf8" }).trim().split("\n");
   try {
-    execFileSync("gcc", ["-O2", "-shared", "-fPIC", `-I${q("include")}`, join(ROOT, "bench", "cfloor.c"), "-o", join(dir, `cfloor${q("EXT_SUFFIX")}`)]);
+    execFileSync("gcc", ["-O2", "-shared", "-fPIC", `-I${include}`, join(ROOT, "bench", "cfloor.c"), "-o", join(dir, `cfloor${suffix}`)]);
   } catch (e) {
     throw new Error(`building bench/cfloor.c for ${python} failed (${e.message.split("\n")[0]}): run 'bash scripts/test-setup.sh'`);
   }

@@ -80,13 +80,6 @@ export function installEnv(rec: InstallRecord, base: NodeJS.ProcessEnv = process
 }
 
 /**
- * Folds the per-process files into the install's combined data file, then
- * writes the reports asked for, all in one process of the install's Python.
- * Runs add up: each report appends to what was combined before, until a new
- * `enable` (without --append) moves the data aside. On a terminal, progress
- * comes from the files left (coverage deletes each once combined).
- */
-/**
  * Runs the install's Python to the end: its exit, standard output (without
  * its final newline) and error. Node's own spawn, not execa: loading execa
  * is about 16 ms of a report that is to stay within 10% of raw coverage's
@@ -108,6 +101,13 @@ function runPython(python: string, args: string[], cwd: string, env: NodeJS.Proc
   });
 }
 
+/**
+ * Folds the per-process files into the install's combined data file, then
+ * writes the reports asked for, all in one process of the install's Python.
+ * Runs add up: each report appends to what was combined before, until a new
+ * `enable` (without --append) moves the data aside. On a terminal, progress
+ * comes from the files left (coverage deletes each once combined).
+ */
 export async function reportOnce(rec: InstallRecord, ask: ReportAsk, progress = false): Promise<ReportResult> {
   const parallel = ask.combine ? dataFiles(rec.dataDir).filter((f) => f !== ".coverage").length : 0;
   const tmp = mkdtempSync(join(tmpdir(), "covshim-report-"));

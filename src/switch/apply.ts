@@ -6,6 +6,7 @@ import { atomicWrite } from "../fs/atomic.js";
 import { type InstallRecord, type State, recordTouched, writeState } from "../state/state.js";
 import { hasShim, removeShim, saveOriginal, writeShim } from "../shim/lifecycle.js";
 import { renderLoader } from "../shim/render.js";
+import { atLeast } from "../install/probe.js";
 import { writeShimModule } from "../shim/module.js";
 import { moveAside } from "../coverage/datadir.js";
 import { pruneRuns } from "../coverage/runs.js";
@@ -123,7 +124,7 @@ export async function applyEnable(d: Dirs, state: State, plan: EnablePlan, now =
   state.installs[id] = rec;
   await writeState(d, state);
   try {
-    writeShim(shim, renderLoader(plan.module), exp, !plan.probe.version.startsWith("2."));
+    writeShim(shim, renderLoader(plan.module), exp, atLeast(plan.probe.version, "3"));
     if (!hasShim(shim)) throw new CovshimError(`could not write the shim to ${shimPath}`);
   } catch (e) {
     // A failed enable leaves the install as it was.
